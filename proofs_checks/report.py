@@ -1,0 +1,83 @@
+"""Write a verification run as report.md and report.json."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+from pathlib import Path
+
+from attnlimits.proofs_checks.runner import Result
+
+__all__ = ["summary", "write_report", "versions"]
+
+
+def versions() -> dict:
+    import importlib.metadata as md
+
+    out = {"python": platform.python_version()}
+    for pkg in ("attnlimits", "sympy", "mpmath", "numpy", "scipy", "python-flint"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def summary(results: list[Result], *, mode: str) -> dict:
+    counts = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "error")}
+    return {
+        "mode": mode,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "versions": versions(),
+        "counts": counts,
+        "seconds": round(sum(r.seconds for r in results), 2),
+        "claims": [r.as_dict() for r in results],
+    }
+
+
+def _md_escape(s: str) -> str:
+    return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def write_report(results: list[Result], out_dir, *, mode: str) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.md`` into ``out_dir`` (created if needed)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    data = summary(results, mode=mode)
+    pj = out / "report.json"
+    tmp = pj.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    os.replace(tmp, pj)
+
+    c = data["counts"]
+    lines = [
+        "# attnlimits verification report",
+        "",
+        f"Mode `{mode}`, {len(results)} claims: {c['pass']} hold, {c['fail']} fail, {c['error']} errors; "
+        f"{data['seconds']} s of checks. Created {data['created']}.",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in data["versions"].items()) + ".",
+        "",
+        "| claim | source | evidence kind | status | seconds |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(f"| `{r.claim.id}` | {_md_escape(r.claim.source)} | {r.claim.evidence} | "
+                     f"{r.status.upper()} | {r.seconds:.2f} |")
+    lines += ["", "## Claims", ""]
+    for r in results:
+        d = r.as_dict()
+        lines += [f"### `{d['id']}` — {d['status'].upper()}", "",
+                  f"**Statement.** {d['statement']}", "",
+                  f"**Source.** {d['source']}. **Evidence kind.** {d['evidence_kind']}.", "",
+                  f"**Evidence.** {d['evidence']}", ""]
+        if d["figures"]:
+            lines += ["| figure | value |", "|---|---|"]
+            lines += [f"| {_md_escape(k)} | {_md_escape(v)} |" for k, v in d["figures"].items()]
+            lines.append("")
+    pm = out / "report.md"
+    tmp = pm.with_suffix(".md.tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    os.replace(tmp, pm)
+    return pm, pj
