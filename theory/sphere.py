@@ -1,0 +1,56 @@
+"""Uniform keys on the sphere S^{d-1}: the law of X = <q, K> and of D = 1 - X (paper 1, §2).
+
+For K uniform on S^{d-1} and a fixed unit query q, X = <q, K> has density
+
+    c_d (1 - x^2)^{(d-3)/2} on [-1, 1],   c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)),
+
+so (1 + X)/2 ~ Beta(a, a) with a = (d - 1)/2, and D = 1 - X = |q - K|^2 / 2 satisfies
+P(D <= t) = I_{t/2}(a, a). Near t = 0 this is kappa_d t^alpha with alpha = a and
+kappa_d = 2^{-a} / (a B(a, a)).
+
+All functions accept an integer or a sympy symbol for ``d`` and return sympy expressions.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from attnlimits.theory.validation import dimension
+
+__all__ = ["d", "x", "t", "half", "x_density", "alpha", "kappa", "critical_scale"]
+
+d = sp.Symbol("d", positive=True)
+x = sp.Symbol("x", real=True)
+t = sp.Symbol("t", positive=True)
+
+
+def _dim(dd):
+    if isinstance(dd, sp.Basic) and not dd.is_Number:
+        return dd
+    return sp.Integer(dimension(dd))
+
+
+def half(dd=d):
+    """a = (d - 1)/2, the Beta parameter of (1 + X)/2."""
+    return (_dim(dd) - 1) / 2
+
+
+def x_density(dd=d):
+    """Density of X = <q, K> on [-1, 1]: Gamma(d/2)/(sqrt(pi) Gamma((d-1)/2)) (1 - x^2)^((d-3)/2)."""
+    D = _dim(dd)
+    return sp.gamma(D / 2) / (sp.sqrt(sp.pi) * sp.gamma((D - 1) / 2)) * (1 - x**2) ** ((D - 3) / 2)
+
+
+def alpha(dd=d):
+    """Local exponent of D = 1 - <q, K> at 0 for uniform keys: P(D <= t) ~ kappa t^alpha, alpha = (d-1)/2."""
+    return half(dd)
+
+
+def kappa(dd=d):
+    """Constant of the cap law: P(D <= t) ~ kappa_d t^{(d-1)/2}, kappa_d = 2^{-a}/(a B(a, a)), a = (d-1)/2."""
+    a = half(dd)
+    return 2 ** (-a) * sp.gamma(2 * a) / (a * sp.gamma(a) ** 2)
+
+
+def critical_scale(n, dd=d):
+    """beta*_n = (kappa_d n)^{1/alpha} = (kappa_d n)^{2/(d-1)}: the scale at which selectivity appears."""
+    return (kappa(dd) * n) ** (1 / alpha(dd))
