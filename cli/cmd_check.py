@@ -19,6 +19,7 @@ def register(sub):
     p.add_argument("--report", metavar="DIR", default="attnlimits-report",
                    help="directory for report.md and report.json (default ./attnlimits-report)")
     p.add_argument("--list", action="store_true", help="list the claims and exit")
+    p.add_argument("--markdown", action="store_true", help="with --list: print the Markdown table of README.md")
     add_json(p)
     p.set_defaults(func=run)
 
@@ -33,6 +34,11 @@ def run(args) -> int:
         claims = [get_claim(c) for c in args.claim]
     else:
         claims = [c for c in all_claims() if full or c.quick]
+    if args.list and args.markdown:
+        from attnlimits.proofs_checks.report import claims_table
+
+        print(claims_table(claims))
+        return 0
     if args.list:
         for c in claims:
             print(f"{c.id:40s} {c.evidence:12s} {c.source:18s} {c.statement}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from attnlimits.proofs_checks.runner import Result
 
-__all__ = ["summary", "write_report", "versions"]
+__all__ = ["summary", "write_report", "versions", "claims_table"]
 
 
 def versions() -> dict:
@@ -81,3 +81,12 @@ def write_report(results: list[Result], out_dir, *, mode: str) -> tuple[Path, Pa
     tmp.write_text("\n".join(lines) + "\n")
     os.replace(tmp, pm)
     return pm, pj
+
+
+def claims_table(claims) -> str:
+    """The Markdown table of claims (id, statement, source, evidence kind, in --quick) used in README.md."""
+    lines = ["| claim | statement | source | evidence | quick |", "|---|---|---|---|---|"]
+    for c in claims:
+        lines.append(f"| `{c.id}` | {_md_escape(c.statement)} | {_md_escape(c.source)} | {c.evidence} | "
+                     f"{'yes' if c.quick else 'full only'} |")
+    return "\n".join(lines)
