@@ -40,11 +40,19 @@ def _md_escape(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
-def write_report(results: list[Result], out_dir, *, mode: str) -> tuple[Path, Path]:
-    """Write ``report.json`` and ``report.md`` into ``out_dir`` (created if needed)."""
+def write_report(results: list[Result], out_dir, *, mode: str, sections=(), figures=(),
+                 extra: dict | None = None) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.md`` into ``out_dir`` (created if needed).
+
+    ``sections``: (title, markdown body) pairs placed after the claims table (e.g. the constants);
+    ``figures``: (png path, caption) pairs embedded at the end; ``extra``: more JSON fields.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = summary(results, mode=mode)
+    data.update(extra or {})
+    if figures:
+        data["figures"] = [{"file": Path(p).name, "caption": c} for p, c in figures]
     pj = out / "report.json"
     tmp = pj.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n")
@@ -65,6 +73,8 @@ def write_report(results: list[Result], out_dir, *, mode: str) -> tuple[Path, Pa
     for r in results:
         lines.append(f"| `{r.claim.id}` | {_md_escape(r.claim.source)} | {r.claim.evidence} | "
                      f"{r.status.upper()} | {r.seconds:.2f} |")
+    for title, body in sections:
+        lines += ["", f"## {title}", "", body.rstrip()]
     lines += ["", "## Claims", ""]
     for r in results:
         d = r.as_dict()
@@ -76,6 +86,11 @@ def write_report(results: list[Result], out_dir, *, mode: str) -> tuple[Path, Pa
             lines += ["| figure | value |", "|---|---|"]
             lines += [f"| {_md_escape(k)} | {_md_escape(v)} |" for k, v in d["figures"].items()]
             lines.append("")
+    if figures:
+        lines += ["## Figures", ""]
+        for i, (p, cap) in enumerate(figures, 1):
+            rel = os.path.relpath(Path(p).resolve(), out.resolve())
+            lines += [f"![Figure {i}]({rel})", "", f"*Figure {i}.* {cap}", ""]
     pm = out / "report.md"
     tmp = pm.with_suffix(".md.tmp")
     tmp.write_text("\n".join(lines) + "\n")
