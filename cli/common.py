@@ -32,8 +32,16 @@ class OneLineParser(argparse.ArgumentParser):
 # Scientific notation is accepted everywhere (--n 1e12, --beta 1e8).
 
 def _named(f, name):
-    f.__name__ = name  # argparse shows the type's name in "invalid <name> value" messages
-    return f
+    """An argparse type that reports the validator's own words ("beta must be > 0, got 0")."""
+
+    def typed(s):
+        try:
+            return f(s)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    typed.__name__ = name
+    return typed
 
 
 def int_arg(name: str, low=None):
@@ -48,8 +56,7 @@ def positive_arg(name: str):
     return _named(lambda s: v.positive_real(s, name), "positive number")
 
 
-def dimension_arg(s):
-    return v.dimension(s, "d")
+dimension_arg = _named(lambda s: v.dimension(s, "d"), "dimension")
 
 
 def add_digits(p, default: int = 20):
