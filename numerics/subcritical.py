@@ -107,30 +107,38 @@ def clt_variances_quadrature(d, beta, digits: int = 20) -> dict:
     """Independent route: Sigma's entries by quadrature of E[e^{2bX}(X - A)^2], E[e^{2bX}(1 - X^2)]/(d-1)
     against the density c_d (1 - x^2)^{(d-3)/2} of X (notes §2), each normalised by (E e^{bX})^2.
 
-    In the variable u = b(1 - x) the weight is (u(2 - u/b))^{(d-3)/2} e^{-u}; tanh-sinh on dyadic pieces of
-    [0, 2b]. Meant for moderate d and beta (the checks use d <= 64, beta <= 1e4).
+    In the angle x = cos(phi) the weight is sin(phi)^{d-2} e^{k b (cos(phi) - 1)} on [0, pi], with no endpoint
+    singularity for any d; tanh-sinh on pieces split at phi_j = acos(1 - 2^j/b), which resolve the boundary layer
+    of width b^{-1/2}. Meant for moderate d and beta (the checks use d <= 64, beta <= 1e4).
     """
     d = dimension(d)
     digits = check_digits(digits)
     positive_real(beta, "beta")
     with working_digits(digits):
         b = mpmath.mpf(beta)
-        e = mpmath.mpf(d - 3) / 2
-        # x = 1 - u/b: (1 - x^2)^e e^{k b (x - 1)} dx = b^{-1-e} (u (2 - u/b))^e e^{-k u} du. The integrand is
-        # divided by e^C (C ~ log of its peak) so that it is O(1): mpmath's quad stops on an absolute tolerance.
-        C = e * mpmath.log(max(abs(e), 1) * 2) if e > 0 else mpmath.mpf(0)
-        top = 2 * b
-        pts = [mpmath.mpf(0)] + [mpmath.mpf(2) ** j for j in range(-3, 64) if mpmath.mpf(2) ** j < top] + [top]
+        pts = [mpmath.mpf(0)] + [mpmath.acos(1 - mpmath.mpf(2) ** j / b) for j in range(-3, 64)
+                                 if mpmath.mpf(2) ** j < b] + [mpmath.pi]
+
+        def C(k):
+            # log of the peak of sin^{d-2} e^{-k u} in u = b (1 - cos phi) ~ phi^2 b / 2: the integrand is divided
+            # by e^C so that it is O(1) (mpmath's quad stops on an absolute tolerance)
+            if d == 2:
+                return mpmath.mpf(0)
+            us = mpmath.mpf(d - 2) / (2 * k)
+            return (mpmath.mpf(d - 2) / 2) * mpmath.log(2 * us / b) - k * us
 
         def J(k, h):
-            f = lambda u: mpmath.exp(e * mpmath.log(u * (2 - u / b)) - k * u - C) * h(1 - u / b)  # noqa: E731
+            ck = C(k)
+            f = lambda p: (mpmath.sin(p) ** (d - 2) * mpmath.exp(-2 * k * b * mpmath.sin(p / 2) ** 2 - ck)  # noqa: E731
+                           * h(mpmath.cos(p)))
             return mpmath.quad(f, pts)
 
         one = lambda x: 1  # noqa: E731
         j1 = J(1, one)
         a = J(1, lambda x: x) / j1
         cd = mpmath.gamma(mpmath.mpf(d) / 2) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma(mpmath.mpf(d - 1) / 2))
-        scale = b ** (1 + e) * mpmath.exp(-C) / (cd * j1 * j1)
+        # int (1-x^2)^{(d-3)/2} e^{k b (x-1)} h dx = e^{C_k} J_k[h]; the e^{2b} and c_d factors: see the docstring
+        scale = mpmath.exp(C(2) - 2 * C(1)) / (cd * j1 * j1)
         par = scale * J(2, lambda x: (x - a) ** 2)
         perp = scale * J(2, lambda x: 1 - x * x) / (d - 1)
         return {"mean_resultant": +a, "var_parallel": +par, "var_perp": +perp}
