@@ -13,7 +13,7 @@ from attnlimits.numerics.bessel_ratio import bessel_ratio_gap, bessel_ratio_gap_
 from attnlimits.numerics.precision import check_digits, working_digits
 from attnlimits.theory.validation import dimension, integer, positive_real
 
-__all__ = ["funk_hecke_eigenvalue", "heat_semigroup", "heat_values", "difference_slope"]
+__all__ = ["funk_hecke_eigenvalue", "heat_semigroup", "heat_values", "difference_slope", "funk_hecke_quadrature"]
 
 
 def funk_hecke_eigenvalue(d, degree, beta, digits: int = 20, certified: bool = False):
@@ -62,3 +62,28 @@ def difference_slope(d, degree, betas, digits: int = 30) -> list:
     with working_digits(digits):
         return [+(mpmath.log(vals[i + 1] / vals[i]) / mpmath.log(mpmath.mpf(betas[i + 1]) / mpmath.mpf(betas[i])))
                 for i in range(len(betas) - 1)]
+
+
+def funk_hecke_quadrature(d, degree, beta, digits: int = 20):
+    """Independent route to lambda_l(beta): the softmax average of the zonal harmonic Z_l(<q, k>) (Z_l(1) = 1)
+    about q itself, by quadrature in the angle phi = angle(q, k):
+
+        int_0^pi Z_l(cos phi) e^{beta (cos phi - 1)} sin^{d-2} phi dphi / int_0^pi e^{beta (cos phi - 1)} sin^{d-2} phi dphi,
+
+    which equals lambda_l(beta) Z_l(1) = lambda_l(beta) by the Funk–Hecke formula. No Bessel function is used.
+    """
+    from attnlimits.numerics.transport import zonal
+
+    d = dimension(d)
+    degree = integer(degree, "degree", low=0, high=10**4)
+    digits = check_digits(digits)
+    positive_real(beta, "beta")
+    # Z_l's monomial cancellation costs about l log10(2) digits
+    with working_digits(digits, guard=15 + degree):
+        b = mpmath.mpf(beta)
+        pts = [mpmath.mpf(0)] + [mpmath.acos(1 - mpmath.mpf(2) ** j / b) for j in range(-3, 64)
+                                 if mpmath.mpf(2) ** j < b] + [mpmath.pi]
+        w = lambda p: mpmath.sin(p) ** (d - 2) * mpmath.exp(-2 * b * mpmath.sin(p / 2) ** 2)  # noqa: E731
+        num = mpmath.quad(lambda p: zonal(d, degree, mpmath.cos(p)) * w(p), pts)
+        den = mpmath.quad(w, pts)
+        return +(num / den)

@@ -210,8 +210,9 @@ def drift_error(d, beta, q, density, digits: int = 20):
 def backward_step(d, ell, eps, beta, digits: int = 20, points: int = 24) -> dict:
     """One population self-attention step on rho = 1 + eps Y_l against rho - Delta rho / beta.
 
-    Returns {'max_error': max over the grid theta_j = pi (j + 1/2)/points of |rho_new - (rho - Delta rho/beta)|
-    at Theta(theta_j), 'coefficient_error': the same divided by |Y_l| at the grid's largest |Y_l| point}.
+    Returns 'max_error', the maximum over the grid theta_j = pi (j + 1/2)/points of |rho_new - (rho - Delta rho/beta)|
+    at Theta(theta_j), and 'coefficient' (the Y_l-coefficient of rho_new, for l >= 1), 'coefficient_predicted'
+    = eps (1 + l(l+d-2)/beta) and their difference 'coefficient_error'.
     Theta(theta) = theta + atan2(tau, r) with the radial part r = A + eps (lambda_{l+1} + l lambda_l/beta) Y and
     tangential part tau = -eps lambda_l Y'(cos theta) sin theta / beta of the exact output (the common factor
     1/(1 + eps lambda_l Y) drops out of the angle); Theta' by mpmath's numerical differentiation.
@@ -247,4 +248,13 @@ def backward_step(d, ell, eps, beta, digits: int = 20, points: int = 24) -> dict
             new = rho / jac * ((mpmath.sin(th) / mpmath.sin(psi)) ** (d - 2) if d > 2 else 1)
             pred = 1 + eps * (1 + mpmath.mpf(L) / b) * zonal(d, ell, mpmath.cos(psi))
             worst = max(worst, abs(new - pred))
-        return {"max_error": +worst}
+        # Coefficient of Y_l in rho_new without differentiating Theta: mass conservation turns
+        # int rho_new(psi) Y(psi) dsigma into int rho(theta) Y(Theta(theta)) dsigma(theta).
+        wgt = lambda th: mpmath.sin(th) ** (d - 2)  # noqa: E731
+        norm = mpmath.quad(lambda th: zonal(d, ell, mpmath.cos(th)) ** 2 * wgt(th), [0, mpmath.pi])
+        proj = mpmath.quad(lambda th: (1 + eps * zonal(d, ell, mpmath.cos(th))) * zonal(d, ell, mpmath.cos(Theta(th)))
+                           * wgt(th), [0, mpmath.pi])
+        coef = proj / norm
+        coef_pred = eps * (1 + mpmath.mpf(L) / b)
+        return {"max_error": +worst, "coefficient": +coef, "coefficient_predicted": +coef_pred,
+                "coefficient_error": +abs(coef - coef_pred)}
