@@ -5,7 +5,6 @@ import math
 import contextlib
 
 import mpmath
-import numpy as np
 import pytest
 import sympy as sp
 

@@ -187,8 +187,8 @@ def _crossover(ctx):
 #: (n, d, beta, reps, seed) for the Monte Carlo; quick and full sets. n_eff = n kappa Gamma(alpha+1) beta^-alpha is
 #: at least a few hundred, so the O(1/n_eff) relative corrections to the variances stay well below their SE.
 MC_QUICK = [(4000, 3, 5.0, 800, 11), (3000, 2, 10.0, 800, 12), (3000, 5, 3.0, 500, 13)]
-MC_FULL = MC_QUICK + [(20000, 3, 20.0, 2000, 21), (20000, 4, 8.0, 1500, 22), (10000, 8, 2.0, 1000, 23),
-                      (50000, 2, 60.0, 2000, 24)]
+MC_FULL = MC_QUICK + [(20000, 3, 20.0, 1500, 21), (20000, 4, 8.0, 1000, 22), (10000, 8, 2.0, 800, 23),
+                      (30000, 2, 60.0, 1500, 24)]
 
 
 @claim("P1.sub.gaussian",
