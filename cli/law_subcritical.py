@@ -47,6 +47,9 @@ def run(args) -> int:
         with working_digits(digits):
             out["n"] = str(args.n)
             out["n_eff"] = decimal_string(ne, digits)
+            # Kish's effective sample size n (E w)^2 / E w^2 = n M(beta)^2 / M(2 beta) = n / R, exact in beta
+            # (asymptotically 2^alpha n_eff; n_eff itself is the large-beta Laplace form of notes §2)
+            out["kish_n"] = decimal_string(args.n / v["R"], digits)
             out["sd_parallel"] = decimal_string(mpmath.sqrt(v["var_parallel"] / args.n), digits)
             out["sd_perp"] = decimal_string(mpmath.sqrt(v["var_perp"] / args.n), digits)
             out["ratio_bias"] = decimal_string(ratio_bias(args.n, args.d, args.beta, digits), digits)
