@@ -123,18 +123,19 @@ def _offdiag(G):
     return G[~np.eye(n, dtype=bool)]
 
 
-def angle_ratio(X, beta, alpha=0.0):
+def angle_ratio(X, beta, alpha=0.0, *, return_attention=False):
     """Mean over pairs i != j of (1 - <y_i', y_j'>)/(1 - <y_i, y_j>) (paper 2, Figure 1), with the pair data.
 
     Pairs with <y_i, y_j> = 1 to rounding (coincident tokens, possible at d = 2) are left out.
     """
     Y = normalize(X)
-    Yp = normalize(layer(X, beta, alpha))
+    out, A = layer(X, beta, alpha, return_attention=True)
+    Yp = normalize(out)
     g0 = _offdiag(Y @ Y.T)
     g1 = _offdiag(Yp @ Yp.T)
     ok = (1 - g0) > 1e-12
     ratios = (1 - g1[ok]) / (1 - g0[ok])
-    return float(ratios.mean()), ratios, g0
+    return (float(ratios.mean()), ratios, g0, A) if return_attention else (float(ratios.mean()), ratios, g0)
 
 
 def self_weight_bounds(n, beta, rho1, rho2):

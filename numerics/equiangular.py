@@ -138,7 +138,7 @@ def limit_eta(gamma, rho, d, *, q=1, digits=30):
     """The Theorem 2.4 limit L(d) = 0, (1/(4q))(1 - 1/d), (1/q)(1 - 1/d) by phase (sympy-derived, d = d_n >= n)."""
     positive_real(gamma, "gamma")
     check_rho(rho)
-    d = dimension(d)
+    d = integer(d, "d", low=2)
     ph = phase(gamma, rho)
     expr = GS.eta_phase_limits()[ph]["limit"]
     with working_digits(digits):

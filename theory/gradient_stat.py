@@ -72,11 +72,25 @@ def _vec(*c):
     return sp.Matrix(c)
 
 
+_sr, _sc, _t = sp.symbols("sr sc t", positive=True)  # sqrt(rho), sqrt(1 - rho), A_ij (i != j)
+
+
+def _to_rho(expr):
+    """Replace sr^i sc^j r^k (even i, j, k only occur) by rho^{i/2} (1 - rho)^{j/2} (n - 2)^{k/2}."""
+    P = sp.Poly(expr, _sr, _sc, _r)
+    out = 0
+    for (i, j, k), cf in P.terms():
+        if i % 2 or j % 2 or k % 2:
+            raise AssertionError("odd power of a square root left in |J|_F^2")
+        out += cf * rho ** (i // 2) * (1 - rho) ** (j // 2) * (n - 2) ** (k // 2)
+    return out
+
+
 @functools.lru_cache(maxsize=None)
 def block_norms():
     """(|J_ii|^2, |J_ij|^2) times q, exact, as expressions in s, n, d, beta, rho."""
-    t = (1 - s) / (n - 1)
-    sr, sc = sp.sqrt(rho), sp.sqrt(1 - rho)
+    t = _t
+    sr, sc = _sr, _sc
     I = _M(sp.eye(4), 1, 1)
     yi = _vec(sr, sc, 0, 0)
     yj = _vec(sr, 0, sc, 0)
@@ -84,19 +98,19 @@ def block_norms():
     w = _vec(0, 0, 0, 1)
     S_rest = (n - 2) * sr * e0 + sc * _r * w  # sum_{k != i, j} y_k
     Pi_rest = _M(w * w.T, 1, 0)  # sum_{k != i, j} u_k u_k^T
-    Sig_rest = ((n - 2) * rho) * _outer(e0, e0) + (sr * sc * _r) * (_outer(e0, w) + _outer(w, e0)) \
-        + (1 - rho) * Pi_rest  # sum_{k != i, j} y_k y_k^T
+    Sig_rest = ((n - 2) * sr**2) * _outer(e0, e0) + (sr * sc * _r) * (_outer(e0, w) + _outer(w, e0)) \
+        + sc**2 * Pi_rest  # sum_{k != i, j} y_k y_k^T
     m_i = s * yi + t * yj + t * S_rest
     Cov = s * _outer(yi, yi) + t * _outer(yj, yj) + t * Sig_rest - _outer(m_i, m_i)
     P_i = I - _outer(yi, yi)
     P_j = I - _outer(yj, yj)
+    # |y|^2 = sr^2 + sc^2 = 1 is used implicitly through the final substitution
     J_ii = s * P_i + beta * (Cov * P_i)
     J_ij = t * P_j + (beta * t) * (_outer(yj - m_i, yi) * P_j)  # (y_j - m_i)(P_j y_i)^T = (y_j - m_i) y_i^T P_j
     out = []
     for J in (J_ii, J_ij):
-        e = sp.expand(J.frob2())
-        e = e.subs(_r, sp.sqrt(n - 2))  # only even powers of r occur
-        out.append(sp.expand(e))
+        e = _to_rho(sp.expand(J.frob2()))
+        out.append(sp.expand(e.subs(_t, (1 - s) / (n - 1))))
     return tuple(out)
 
 
