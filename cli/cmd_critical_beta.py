@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from attnlimits.cli.common import add_json, dimension_arg, emit, int_arg
 
-#: The evaluator works in double precision with about 7 correct significant digits (see numerics.critical_beta).
-MAX_DIGITS = 7
+#: The evaluator works in double precision with about 6 correct significant digits (see numerics.critical_beta).
+MAX_DIGITS = 6
 
 
 def register(sub):

@@ -56,10 +56,10 @@ def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
 
     os.makedirs(out_dir, exist_ok=True)
     paths = []
-    n = 64 if quick else 512
+    n = 24 if quick else 512
     dims = (2, 32, 512)
-    rhos = np.linspace(0.05, 0.9, 6 if quick else 35)
-    gammas = np.linspace(0.25, 6.0, 6 if quick else 48)
+    rhos = np.linspace(0.05, 0.9, 4 if quick else 35)
+    gammas = np.linspace(0.25, 6.0, 4 if quick else 48)
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True, constrained_layout=True)
     for ax, d in zip(axes, dims):
@@ -79,7 +79,7 @@ def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
     paths.append(p)
 
     rho = 0.5
-    ng = np.linspace(0.5, 5.0, 6 if quick else 28)
+    ng = np.linspace(0.5, 5.0, 4 if quick else 28)
     fig, ax = plt.subplots(figsize=(6.5, 4.2), constrained_layout=True)
     for d in dims:
         E = eta_curve_data(d, n, rho, ng, 4 if quick else 24, seed)
