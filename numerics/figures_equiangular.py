@@ -56,10 +56,10 @@ def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
 
     os.makedirs(out_dir, exist_ok=True)
     paths = []
-    n = 24 if quick else 512
+    n = 24 if quick else 256
     dims = (2, 32, 512)
-    rhos = np.linspace(0.05, 0.9, 4 if quick else 35)
-    gammas = np.linspace(0.25, 6.0, 4 if quick else 48)
+    rhos = np.linspace(0.05, 0.9, 4 if quick else 30)
+    gammas = np.linspace(0.25, 6.0, 4 if quick else 40)
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True, constrained_layout=True)
     for ax, d in zip(axes, dims):
@@ -79,20 +79,22 @@ def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
     paths.append(p)
 
     rho = 0.5
-    ng = np.linspace(0.5, 5.0, 4 if quick else 28)
+    ng = np.linspace(0.5, 5.0, 4 if quick else 24)
+    n_eta = n if quick else 128
     fig, ax = plt.subplots(figsize=(6.5, 4.2), constrained_layout=True)
     for d in dims:
-        E = eta_curve_data(d, n, rho, ng, 4 if quick else 24, seed)
+        E = eta_curve_data(d, n_eta, rho, ng, 4 if quick else 16, seed)
         ax.errorbar(ng, E[:, 0], yerr=E[:, 1], marker="o", ms=3, capsize=2, label=f"Gaussian tokens, d = {d}")
-    ex = [float(EQ.finite_eta(n, rho, n, gamma=g, digits=15)) for g in ng]
-    ax.plot(ng, ex, "k--", label=f"equiangular exact, n = d = {n}")
+    ex = [float(EQ.finite_eta(n_eta, rho, n_eta, gamma=g, digits=15)) for g in ng]
+    ax.plot(ng, ex, "k--", label=f"equiangular exact, n = d = {n_eta}")
     gg = np.linspace(ng[0], ng[-1], 400)
     gc = 1 / (1 - rho)
-    ax.plot(gg, np.where(gg < gc, 0.0, 1.0), "k:", label="limit (q = 1, d large)")
+    ax.plot(gg[gg > gc], np.ones((gg > gc).sum()), "k:", label="supercritical limit (q = 1, d large); 0 below")
     ax.plot([gc], [0.25], "ks", label="critical limit 1/(4q)")
+    ax.set_yscale("log")  # d = 2 tokens can nearly coincide and have small norms: eta spans decades
     ax.set_xlabel(r"$\gamma$")
     ax.set_ylabel(r"$\eta = \|\nabla_X X'\|_F^2/(nd)$")
-    ax.set_title(rf"$\rho = {rho}$, n = {n}")
+    ax.set_title(rf"$\rho = {rho}$, n = {n_eta}")
     ax.legend(fontsize=8)
     p = os.path.join(out_dir, "equiangular_eta.png")
     fig.savefig(p, dpi=110)
