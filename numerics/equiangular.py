@@ -15,7 +15,7 @@ import sympy as sp
 from attnlimits.numerics.precision import working_digits
 from attnlimits.theory import equiangular as T
 from attnlimits.theory import gradient_stat as GS
-from attnlimits.theory.validation import InputError, count, dimension, integer, positive_real, real
+from attnlimits.theory.validation import InputError, count, integer, positive_real, real
 
 __all__ = ["check_rho", "self_weight", "finite_inner", "limit_inner", "window_inner", "phase",
            "finite_eta", "limit_eta", "beta_of"]
