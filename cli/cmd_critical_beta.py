@@ -1,0 +1,43 @@
+"""``attnlimits critical-beta``: the exact finite-(n, d) critical beta for uniform keys and the laws beside it."""
+from __future__ import annotations
+
+from attnlimits.cli.common import add_json, dimension_arg, emit, int_arg
+
+#: The evaluator works in double precision with about 6 correct significant digits (see numerics.critical_beta).
+MAX_DIGITS = 6
+
+
+def register(sub):
+    p = sub.add_parser(
+        "critical-beta", help="exact finite-(n, d) critical beta (E W_(1) = 1/2) vs the asymptotic laws",
+        description="For a fixed query and n i.i.d. keys uniform on S^{d-1}, the beta at which the expected "
+                    "largest attention weight is 1/2, from the exact finite-n integral; beside it (kappa_d n)^{2/(d-1)} "
+                    "(paper 1), sqrt(2 d log n) (Gaussian scores), log n (paper 2) and the package's "
+                    "energy-entropy law, with the ratios.")
+    p.add_argument("--d", required=True, type=dimension_arg, help="dimension d >= 2")
+    p.add_argument("--n", required=True, type=int_arg("n", low=2), help="number of keys (>= 2; 1e12 accepted)")
+    p.add_argument("--criterion", default="half-mass", help="definition of the critical beta (half-mass: E W_(1) = 1/2)")
+    p.add_argument("--digits", type=int_arg("digits", low=1), default=MAX_DIGITS,
+                   help=f"significant digits to print (at most {MAX_DIGITS}: double-precision quadrature)")
+    add_json(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from attnlimits.numerics import critical_beta as CB
+    from attnlimits.numerics.formatting import decimal_string
+    from attnlimits.theory.validation import InputError, choice
+
+    choice(args.criterion, "criterion", CB.CRITERIA)
+    if args.digits > MAX_DIGITS:
+        raise InputError(f"critical-beta is computed in double precision: at most {MAX_DIGITS} digits, got {args.digits}")
+    k = args.digits
+    b = CB.critical_beta(args.n, args.d, criterion=args.criterion)
+    lw = CB.laws(args.n, args.d)
+    out = {"d": str(args.d), "n": str(args.n), "criterion": args.criterion, "beta_crit": decimal_string(b, k)}
+    for name, v in lw.items():
+        out[name] = decimal_string(v, k)
+    for name, v in lw.items():
+        out[f"ratio_{name}"] = decimal_string(b / v, k)
+    emit(out, args.json, title="critical beta, uniform keys (extension: where the two papers meet)")
+    return 0

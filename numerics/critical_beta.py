@@ -1,0 +1,217 @@
+"""The exact finite-(n, d) critical inverse temperature for i.i.d. uniform keys, and the laws it is compared with.
+
+Where the two papers meet (package extension). Fix a query q and n i.i.d. keys uniform on S^{d-1};
+W_(1) is the largest attention weight. The critical beta is defined by the half-mass criterion
+
+    beta_crit(n, d) = the beta with E W_(1) = 1/2
+
+(E W_(1) increases in beta: W_(1) = 1/(1 + sum_j exp(-beta gap_j)) with gaps >= 0). It is compared with
+
+- paper 1's scale (kappa_d n)^{2/(d-1)} (d fixed, n -> oo);
+- the random-energy (Gaussian score) law sqrt(2 d log n) (X ~ N(0, 1/d) for d >> log n);
+- the log n law of paper 2 through the slope beta_crit / log n;
+- the package's energy-entropy interpolation beta_LD = (d - 1) x/(1 - x^2), x^2 = 1 - n^{-2/(d-1)}
+  (freezing where the tilt beta balances the entropy slope of the cap, log P(X > x) ~ ((d-1)/2) log(1 - x^2)):
+  it tends to (d - 1) n^{2/(d-1)} for fixed d, to sqrt(2 (d - 1) log n) for log n << d, and is proportional to
+  log n when d ~ c log n.
+
+Exact E W_(1) (paper 1 notes §8, rewritten; own implementation, independent of numerics/finite_n.py of issue 4,
+which should replace ``expected_top_weight`` as the default evaluator after merge). With 1/(1 + R) =
+int_0^oo e^{-u(1 + R)} du and the top key at level x,
+
+    E W_(1) = E_top[ int_0^oo e^{-u} (1 - psi(u, x)/F(x))^{n-1} du ],
+    psi(u, x) = E[(1 - exp(-u e^{-beta (x - X)})) 1{X < x}],  F(x) = P(X < x),
+
+which is the formula n int f(x) e^{beta x} int_0^oo e^{-t e^{beta x}} (E[e^{-tY} 1{X<x}])^{n-1} dt dx with
+t = u e^{-beta x}. The top is parametrized by w with F(x(w))^n = e^{-w}, so E_top[h] = int_0^oo e^{-w} h(x(w)) dw,
+and the power is taken as exp((n - 1) log1p(-psi/F)). For the sphere everything is written in
+D = 1 - X (D/2 ~ Beta(a, a), a = (d - 1)/2), so that tiny caps (d = 3, n = 10^12) keep their digits.
+Quadrature: Gauss-Legendre panels in log w, log u and in the gap v = beta (x - X), truncated where the
+integrand's envelope is below e^{-50} of its peak. Double precision; about 6 significant digits (n = 2, d = 3: 3e-7 absolute against the closed form).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Callable
+
+import numpy as np
+from scipy import optimize, special
+
+from attnlimits.theory.validation import InputError, choice, count, dimension, positive_real
+
+__all__ = ["SphereScores", "GaussianScores", "expected_top_weight", "critical_beta", "laws",
+           "CRITERIA", "table"]
+
+CRITERIA = ("half-mass",)
+
+#: Gauss-Legendre panels (8 nodes each) in log w and log u; the tests double them to check convergence.
+GRID = {"w_panels": 13, "u_panels": 14}
+
+
+@dataclasses.dataclass(frozen=True)
+class SphereScores:
+    """X = <q, K>, K uniform on S^{d-1}; in the gap variable D = 1 - X, D/2 ~ Beta(a, a)."""
+
+    d: int
+
+    @property
+    def a(self):
+        return (self.d - 1) / 2
+
+    def top_gap(self, p_upper):
+        """D_top with P(D < D_top) = p_upper (the top key, as a distance)."""
+        return 2.0 * special.betaincinv(self.a, self.a, p_upper)
+
+    def log_density(self, D):
+        a = self.a
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (-math.log(2) - special.betaln(a, a)
+                    + (a - 1) * (np.log(D / 2) + np.log1p(-D / 2)))
+
+    def gap_max(self, D_top):
+        return 2.0
+
+
+@dataclasses.dataclass(frozen=True)
+class GaussianScores:
+    """Scores X ~ N(0, sigma^2) i.i.d. (the random-energy model); D = -X."""
+
+    sigma: float = 1.0
+
+    def top_gap(self, p_upper):
+        return self.sigma * special.ndtri(p_upper)
+
+    def log_density(self, D):
+        z = D / self.sigma
+        return -0.5 * z * z - math.log(self.sigma * math.sqrt(2 * math.pi))
+
+    def gap_max(self, D_top):
+        return max(D_top, 0.0) + 40.0 * self.sigma
+
+
+def _gl_panels(edges, k):
+    x, w = np.polynomial.legendre.leggauss(k)
+    a, b = np.asarray(edges[:-1]), np.asarray(edges[1:])
+    mid, half = (a + b) / 2, (b - a) / 2
+    return (mid[:, None] + half[:, None] * x[None]).ravel(), (half[:, None] * w[None]).ravel()
+
+
+def _psi(law, D_top, beta, u, nodes=12):
+    """psi(u, top) = (1/beta) int_0^V f(D_top + v/beta) (1 - exp(-u e^{-v})) dv for every u in the array."""
+    V = beta * (law.gap_max(D_top) - D_top)
+    if V <= 0:
+        return np.zeros_like(u)
+    # envelope of the log integrand (at the largest u) on a coarse grid, dense near v = 0 where the density
+    # factor (D_top + v/beta)^{a-1} can be steep; where it is below peak - 50 the tail is dropped
+    vg = np.unique(np.concatenate([np.linspace(0, min(V, 60.0), 241), np.geomspace(1e-8, V, 600),
+                                   np.linspace(min(V, 60.0), V, 2001)]))
+    vg = vg[vg <= V]
+    env = law.log_density(D_top + vg / beta) + np.minimum(0.0, math.log(u.max()) - vg)
+    env = np.where(np.isfinite(env), env, -np.inf)
+    keep = np.nonzero(env > env.max() - 50.0)[0]
+    i_lo, i_hi = max(keep[0] - 1, 0), min(keep[-1] + 1, vg.size - 1)
+    seg_v = vg[i_lo:i_hi + 1]
+    seg_e = np.where(np.isfinite(env[i_lo:i_hi + 1]), env[i_lo:i_hi + 1], env.max() - 60.0)
+    # panels equidistributed in the cost c(v) = int max(1/2, |d env/dv|/4) dv: width <= 2 where the factor
+    # 1 - exp(-u e^{-v}) sets the scale, <= 4 log-units of the density where that is steeper
+    dv = np.diff(seg_v)
+    slope = np.abs(np.diff(seg_e)) / np.maximum(dv, 1e-300)
+    cost = np.concatenate([[0.0], np.cumsum(np.maximum(0.5, slope / 4.0) * dv)])
+    npan = int(min(400, max(4, math.ceil(cost[-1]))))
+    edges = np.interp(np.linspace(0, cost[-1], npan + 1), cost, seg_v)
+    v, wv = _gl_panels(edges, nodes)
+    f = np.exp(law.log_density(D_top + v / beta))
+    f = np.where(np.isfinite(f), f, 0.0)
+    M = -np.expm1(-u[:, None] * np.exp(-v)[None, :])
+    return (M @ (wv * f)) / beta
+
+
+def expected_top_weight(n, beta, law, *, psi: Callable | None = None) -> float:
+    """E W_(1) for n i.i.d. scores of ``law`` at inverse temperature beta (see the module docstring).
+
+    ``psi(u, D_top, beta)`` may replace the quadrature of the inner expectation (used by the tests for
+    the d = 3 closed form with exponential integrals).
+    """
+    n = count(n, "n", low=2)
+    beta = float(positive_real(beta, "beta"))
+    sig, wsig = _gl_panels(np.linspace(-22.0, math.log(60.0), GRID["w_panels"] + 1), 8)  # w = e^sigma
+    tau, wtau = _gl_panels(np.linspace(-36.0, math.log(45.0), GRID["u_panels"] + 1), 8)  # u = e^tau
+    w_nodes = np.exp(sig)
+    u = np.exp(tau)
+    total = 0.0
+    for wn, ws in zip(w_nodes, wsig):
+        p_up = -math.expm1(-wn / n)  # P(gap below the top) = 1 - F(top)
+        D_top = law.top_gap(p_up)
+        ps = psi(u, D_top, beta) if psi is not None else _psi(law, D_top, beta, u)
+        F = math.exp(-wn / n)
+        ratio = np.minimum(ps / F, 1.0)
+        with np.errstate(divide="ignore"):  # ratio = 1 gives log1p(-1) = -inf and K = 0, as it should
+            K = np.exp((n - 1) * np.log1p(-ratio))
+        inner = float((wtau * np.exp(-u) * K * u).sum())  # int_0^{e^-36} is below 3e-16
+        total += ws * math.exp(-wn) * wn * inner
+    return total
+
+
+def critical_beta(n, d=None, *, law=None, criterion="half-mass", evaluator=None, rtol=1e-7) -> float:
+    """beta_crit(n, d): the beta with E W_(1) = 1/2 (bracketed and solved by Brent's method in log beta).
+
+    ``evaluator(n, beta, law) -> E W_(1)`` defaults to :func:`expected_top_weight`; after merging issue 4
+    it should be that module's exact evaluator.
+    """
+    choice(criterion, "criterion", CRITERIA)
+    n = count(n, "n", low=2)
+    if law is None:
+        if d is None:
+            raise InputError("give d or a score law")
+        law = SphereScores(dimension(d, low=2))
+    ev = evaluator or expected_top_weight
+    guess = _guess(n, law)
+    f = lambda lb: ev(n, math.exp(lb), law) - 0.5  # noqa: E731
+    lo, hi = math.log(guess) - 0.5, math.log(guess) + 0.5
+    flo, fhi = f(lo), f(hi)
+    while flo > 0:
+        lo, hi, fhi = lo - 1.0, lo, flo
+        flo = f(lo)
+    while fhi < 0:
+        lo, flo, hi = hi, fhi, hi + 1.0
+        fhi = f(hi)
+    return math.exp(optimize.brentq(f, lo, hi, xtol=rtol, rtol=rtol))
+
+
+def _guess(n, law):
+    if isinstance(law, GaussianScores):
+        return math.sqrt(2 * math.log(n)) / law.sigma
+    return max(laws(n, law.d)["energy_entropy"], 1.0)
+
+
+def laws(n, d) -> dict:
+    """The asymptotic laws beside beta_crit: paper 1, Gaussian scores, energy-entropy, and log n."""
+    from attnlimits.theory.sphere import kappa
+    import sympy as sp
+
+    n = count(n, "n", low=2)
+    d = dimension(d, low=2)
+    a = (d - 1) / 2
+    log_kappa = float(sp.N(sp.log(kappa(d)), 30))
+    L = math.log(n)
+    x2 = -math.expm1(-L / a)  # 1 - n^{-2/(d-1)}
+    return {
+        "paper1_power": math.exp((log_kappa + L) / a),  # (kappa_d n)^{2/(d-1)}
+        "gaussian_scores": math.sqrt(2 * d * L),  # sqrt(2 d log n)
+        "energy_entropy": (d - 1) * math.sqrt(x2) / (1 - x2),  # (d-1) x/(1-x^2)
+        "log_n": L,
+    }
+
+
+def table(ds, ns, *, evaluator=None, progress_bar=True) -> list[dict]:
+    """beta_crit and the ratios beta_crit/law for every (d, n)."""
+    from attnlimits.numerics.progress import progress
+
+    rows = []
+    pairs = [(d, n) for d in ds for n in ns]
+    for d, n in progress(pairs, desc="critical beta", disable=not progress_bar):
+        b = critical_beta(n, d, evaluator=evaluator)
+        lw = laws(n, d)
+        rows.append({"d": d, "n": n, "beta_crit": b, **{f"ratio_{k}": b / v for k, v in lw.items()}})
+    return rows

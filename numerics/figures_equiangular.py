@@ -1,0 +1,121 @@
+"""Paper 2's two figures regenerated (PNG), and the critical-beta figure of the extension.
+
+- ``equiangular_heatmap.png``: mean angle ratio (1 - <y_i', y_j'>)/(1 - <y_i, y_j>) over (rho, gamma), Gaussian
+  tokens x_i = sqrt(rho) z_0 + sqrt(1 - rho) z_i, beta = gamma log n, one panel per d in (2, 32, 512), with the
+  curve gamma = 1/(1 - rho) (paper 2, Figure 1).
+- ``equiangular_eta.png``: eta = |dX'/dX|_F^2/(n d) against gamma by Hutchinson's estimator on Gaussian tokens,
+  beside the exact equiangular finite-n curve and the Theorem 2.4 limits (paper 2, Figure 2).
+- ``critical_beta.png``: beta_crit(n, d)/law against n for the laws of :mod:`attnlimits.numerics.critical_beta`.
+
+matplotlib is the optional extra ``plots`` and is imported only here, inside the functions.
+"""
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+from attnlimits.numerics import almost_simplex as AS
+
+__all__ = ["make_figures", "heatmap_data", "eta_curve_data"]
+
+
+def heatmap_data(d, n, rhos, gammas, seed):
+    """Array (len(gammas), len(rhos)) of mean angle ratios; one token sample per (d, rho), shared over gamma."""
+    Z = np.empty((len(gammas), len(rhos)))
+    for k, (r, ch) in enumerate(zip(rhos, np.random.SeedSequence([seed, d]).spawn(len(rhos)))):
+        X = AS.gaussian_tokens(n, d, r, np.random.Generator(np.random.PCG64(ch)))
+        for j, g in enumerate(gammas):
+            Z[j, k] = AS.angle_ratio(X, g * math.log(n))[0]
+    return Z
+
+
+def eta_curve_data(d, n, rho, gammas, probes, seed):
+    """Hutchinson estimates (mean, se) of eta at beta = gamma log n on one Gaussian-token sample."""
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, d])))
+    X = AS.gaussian_tokens(n, d, rho, rng)
+    out = []
+    for g in gammas:
+        m, se, _ = AS.eta_hutchinson(X, g * math.log(n), probes, rng)
+        out.append((m, se))
+    return np.array(out)
+
+
+def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
+    """Write the PNG figures into ``out_dir``; returns their paths. ``quick`` uses small n and coarse grids.
+
+    ``critical_rows`` (output of :func:`attnlimits.numerics.critical_beta.table`) adds the critical-beta figure.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from attnlimits.numerics import equiangular as EQ
+
+    os.makedirs(out_dir, exist_ok=True)
+    paths = []
+    n = 24 if quick else 256
+    dims = (2, 32, 512)
+    rhos = np.linspace(0.05, 0.9, 4 if quick else 30)
+    gammas = np.linspace(0.25, 6.0, 4 if quick else 40)
+
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True, constrained_layout=True)
+    for ax, d in zip(axes, dims):
+        Z = heatmap_data(d, n, rhos, gammas, seed)
+        im = ax.pcolormesh(rhos, gammas, Z, shading="nearest", cmap="viridis", vmin=0, vmax=1.2)
+        rr = np.linspace(rhos[0], rhos[-1], 200)
+        gc = 1 / (1 - rr)
+        ax.plot(rr[gc <= gammas[-1]], gc[gc <= gammas[-1]], "r-", lw=2, label=r"$\gamma = 1/(1-\rho)$")
+        ax.set_title(f"d = {d}, n = {n}")
+        ax.set_xlabel(r"$\rho$")
+    axes[0].set_ylabel(r"$\gamma$  ($\beta = \gamma \log n$)")
+    axes[0].legend(loc="upper left")
+    fig.colorbar(im, ax=axes, label="mean angle ratio")
+    p = os.path.join(out_dir, "equiangular_heatmap.png")
+    fig.savefig(p, dpi=110)
+    plt.close(fig)
+    paths.append(p)
+
+    rho = 0.5
+    ng = np.linspace(0.5, 5.0, 4 if quick else 24)
+    n_eta = n if quick else 128
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), constrained_layout=True)
+    for d in dims:
+        E = eta_curve_data(d, n_eta, rho, ng, 4 if quick else 16, seed)
+        ax.errorbar(ng, E[:, 0], yerr=E[:, 1], marker="o", ms=3, capsize=2, label=f"Gaussian tokens, d = {d}")
+    ex = [float(EQ.finite_eta(n_eta, rho, n_eta, gamma=g, digits=15)) for g in ng]
+    ax.plot(ng, ex, "k--", label=f"equiangular exact, n = d = {n_eta}")
+    gg = np.linspace(ng[0], ng[-1], 400)
+    gc = 1 / (1 - rho)
+    ax.plot(gg[gg > gc], np.ones((gg > gc).sum()), "k:", label="supercritical limit (q = 1, d large); 0 below")
+    ax.plot([gc], [0.25], "ks", label="critical limit 1/(4q)")
+    ax.set_yscale("log")  # d = 2 tokens can nearly coincide and have small norms: eta spans decades
+    ax.set_xlabel(r"$\gamma$")
+    ax.set_ylabel(r"$\eta = \|\nabla_X X'\|_F^2/(nd)$")
+    ax.set_title(rf"$\rho = {rho}$, n = {n_eta}")
+    ax.legend(fontsize=8)
+    p = os.path.join(out_dir, "equiangular_eta.png")
+    fig.savefig(p, dpi=110)
+    plt.close(fig)
+    paths.append(p)
+
+    if critical_rows:
+        fig, axes = plt.subplots(1, 3, figsize=(14, 4), constrained_layout=True)
+        keys = (("ratio_paper1_power", r"$\beta_{crit}/(\kappa_d n)^{2/(d-1)}$"),
+                ("ratio_gaussian_scores", r"$\beta_{crit}/\sqrt{2 d \log n}$"),
+                ("ratio_log_n", r"$\beta_{crit}/\log n$"))
+        ds = sorted({r["d"] for r in critical_rows})
+        for ax, (k, lab) in zip(axes, keys):
+            for d in ds:
+                rows = [r for r in critical_rows if r["d"] == d]
+                ax.loglog([r["n"] for r in rows], [r[k] for r in rows], "o-", label=f"d = {d}")
+            ax.set_xlabel("n")
+            ax.set_title(lab)
+        axes[0].legend(fontsize=8)
+        p = os.path.join(out_dir, "critical_beta.png")
+        fig.savefig(p, dpi=110)
+        plt.close(fig)
+        paths.append(p)
+    return paths
