@@ -171,7 +171,7 @@ def _connect(scheduler: str):
     except ImportError:
         raise InputError("--scheduler needs the dask extra: pip install 'attnlimits[dask]'") from None
     try:
-        return Client(scheduler, timeout="5s", set_as_default=False)
+        return Client(scheduler, timeout="3s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {type(exc).__name__}") from None
 
@@ -215,7 +215,7 @@ def run_sweep(points: list[Point], reps: int, *, workers: int = 1, scheduler: st
             from distributed import as_completed
 
             futs = {client.submit(_run_batch, points[i], b, None, pure=False): i for i, b in jobs}
-            for fut in as_completed(futs):
+            for fut in as_completed(futs, loop=client.loop):
                 take(futs[fut], fut.result(), True)
         elif workers == 1 or len(jobs) <= 1:
             for i, b in jobs:
