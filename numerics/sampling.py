@@ -110,8 +110,9 @@ def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, 
 
     Replicate r uses the generator ``PCG64(SeedSequence(seed).spawn(reps)[r])``, so results do not
     depend on how replicates are split across workers. Returns a dict of numpy arrays keyed by
-    ``STAT_KEYS`` (``top`` has shape (reps, k)); the samplers other than ``reference`` add ``gap``
-    (1 - <q, y>, accurate near 0) and ``truncation_bound`` (nonzero for ``orderstat`` only).
+    ``STAT_KEYS`` (``top`` has shape (reps, k)), plus ``gap`` (1 - <q, y>, computed as sum w D, accurate
+    near 0 except for ``reference``) and ``truncation_bound`` (the certified relative bound of
+    ``orderstat``, 0 for the others); ``orderstat`` also reports ``explicit_keys``.
 
     ``sampler``: ``reference`` (this module, O(n) memory), ``naive`` (d-dimensional keys,
     :mod:`~attnlimits.numerics.samplers_naive`), ``exact`` (exact reduced, streaming,
