@@ -39,7 +39,7 @@ from attnlimits.numerics.streaming import SoftmaxAccumulator
 
 __all__ = ["draw_distance", "exact_replicate", "DEFAULT_CHUNK", "UNDERFLOW_CUT"]
 
-DEFAULT_CHUNK = 1 << 20
+DEFAULT_CHUNK = 1 << 16
 #: Keys weighing less than e^{-350} of the largest are skipped (their total share is below 1e-133).
 UNDERFLOW_CUT = 350.0
 

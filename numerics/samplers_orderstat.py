@@ -135,9 +135,9 @@ def orderstat_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Gene
     kk = min(k, w.size)
     top[:kk] = w[:kk]  # already in decreasing order: D_(j) increases with j
     wl = w[w > 0]
-    gap = float(np.dot(w, Dall))
+    gap = float((w * Dall).sum())
     r = merge_norms(w * np.sqrt(Dall * (2.0 - Dall)), m_dim, rng)
-    out = {"top": top, "sum_w2": float(np.dot(w, w)), "entropy": float(-(wl * np.log(wl)).sum()),
+    out = {"top": top, "sum_w2": float((w * w).sum()), "entropy": float(-(wl * np.log(wl)).sum()),
            "min_dist": float(Dall[0]), "truncation_bound": bound, "explicit_keys": float(got)}
     if V is None:
         out.update(parallel=1.0 - gap, gap=gap, perp_norm=r,

@@ -56,9 +56,10 @@ class SoftmaxAccumulator:
         shifted = logits - self.M
         e = np.exp(shifted)
         self.S += float(e.sum())
-        self.S2 += float(np.dot(e, e))
-        self.A += float(np.dot(e, shifted))
-        self.SD += float(np.dot(e, D))
+        # elementwise products and sums, not np.dot: BLAS threads stall badly on a busy machine
+        self.S2 += float((e * e).sum())
+        self.A += float((e * shifted).sum())
+        self.SD += float((e * D).sum())
         kk = min(self.k, logits.size)
         part = logits if logits.size <= kk else np.partition(logits, logits.size - kk)[logits.size - kk:]
         both = np.concatenate([self.top, part])
