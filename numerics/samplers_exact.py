@@ -34,6 +34,7 @@ import math
 
 import numpy as np
 
+from attnlimits.numerics.progress import progress
 from attnlimits.numerics.isotropic_merge import draw_cosine, merge_norms, merge_two, uniform_direction
 from attnlimits.numerics.streaming import SoftmaxAccumulator
 
@@ -114,7 +115,7 @@ def _gaussian_triple(size: int, d: int, rng: np.random.Generator):
 
 def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *,
                     law: str = "uniform", kappa0: float = 0.0, V=None,
-                    chunk: int = DEFAULT_CHUNK, cut: float = UNDERFLOW_CUT) -> dict:
+                    chunk: int = DEFAULT_CHUNK, cut: float = UNDERFLOW_CUT, show_progress: bool = False) -> dict:
     """One replicate of attention over n keys, exact in law for every d >= 2 (see module docstring).
 
     Returns the statistics of :data:`attnlimits.numerics.sampling.STAT_KEYS` plus ``gap`` = 1 - <q, y>
@@ -125,7 +126,8 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
     acc = SoftmaxAccumulator(k)
     r_run = 0.0
     dmin = math.inf
-    for start in range(0, n, chunk):
+    starts = range(0, n, chunk)
+    for start in progress(starts, desc="keys", unit="chunk", disable=not show_progress):
         L = min(chunk, n - start)
         if triple:
             D, tang, cos = _gaussian_triple(L, d, rng)

@@ -87,8 +87,11 @@ def check_sampler_args(sampler: str, law: str, kappa0, d: int, V) -> tuple[float
 
 def one_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *, sampler: str = "exact",
                   law: str = "uniform", kappa0: float = 0.0, V=None, tol: float | None = None,
-                  chunk: int | None = None) -> dict:
-    """One replicate from the named sampler (arguments already validated)."""
+                  chunk: int | None = None, show_progress: bool = False) -> dict:
+    """One replicate from the named sampler (arguments already validated).
+
+    ``show_progress``: a bar over the chunks of keys of the exact sampler (for a single long replicate).
+    """
     if sampler == "reference":
         return _one(n, d, beta, k, rng, chunk or 65536)
     if sampler == "naive":
@@ -98,7 +101,8 @@ def one_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator,
     if sampler == "exact":
         from attnlimits.numerics.samplers_exact import DEFAULT_CHUNK, exact_replicate
 
-        return exact_replicate(n, d, beta, k, rng, law=law, kappa0=kappa0, V=V, chunk=chunk or DEFAULT_CHUNK)
+        return exact_replicate(n, d, beta, k, rng, law=law, kappa0=kappa0, V=V, chunk=chunk or DEFAULT_CHUNK,
+                               show_progress=show_progress)
     from attnlimits.numerics.samplers_orderstat import DEFAULT_TOL, orderstat_replicate
 
     return orderstat_replicate(n, d, beta, k, rng, V=V, tol=DEFAULT_TOL if tol is None else tol)
@@ -133,6 +137,10 @@ def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, 
     if chunk is not None:
         chunk = count(chunk, "chunk")
     children = np.random.SeedSequence(seed).spawn(reps)
+    from attnlimits.numerics.progress import progress
+
+    quiet = reps * n < 10**7 if sampler != "orderstat" else reps < 10**4
     rows = [one_replicate(n, d, beta, k, np.random.Generator(np.random.PCG64(c)), sampler=sampler, law=law,
-                          kappa0=kappa0, V=V, tol=tol, chunk=chunk) for c in children]
+                          kappa0=kappa0, V=V, tol=tol, chunk=chunk)
+            for c in progress(children, desc="replicates", unit="rep", disable=quiet)]
     return {key: np.array([r[key] for r in rows]) for key in rows[0]}

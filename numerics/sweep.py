@@ -106,9 +106,9 @@ def _plain(stats: dict) -> dict:
     return {k: (np.asarray(v, dtype=float).tolist() if np.ndim(v) else float(v)) for k, v in stats.items()}
 
 
-def _compute(p: Point, r: int) -> dict:
+def _compute(p: Point, r: int, show_progress: bool = False) -> dict:
     return _plain(one_replicate(p.n, p.d, p.beta, p.k, replicate_rng(p.seed, r), sampler=p.sampler, law=p.law,
-                                kappa0=p.kappa0, tol=p.tol, chunk=p.chunk))
+                                kappa0=p.kappa0, tol=p.tol, chunk=p.chunk, show_progress=show_progress))
 
 
 def _rep_path(folder: str, r: int) -> str:
@@ -130,11 +130,11 @@ def _atomic_write(path: str, obj) -> None:
         raise
 
 
-def _run_batch(p: Point, indices: list[int], folder: str | None) -> list[tuple[int, dict]]:
+def _run_batch(p: Point, indices: list[int], folder: str | None, inner_bar: bool = False) -> list[tuple[int, dict]]:
     """Compute replicates ``indices`` of point ``p``; write each one to ``folder`` as soon as it is done."""
     out = []
     for r in indices:
-        st = _compute(p, r)
+        st = _compute(p, r, inner_bar) if inner_bar else _compute(p, r)
         if folder is not None:
             _atomic_write(_rep_path(folder, r), st)
         out.append((r, st))
@@ -165,13 +165,36 @@ def _batches(todo: list[int], workers: int, size: int | None) -> list[list[int]]
     return [todo[i: i + size] for i in range(0, len(todo), size)]
 
 
+def _probe(scheduler: str) -> None:
+    """Fail at once on a refused TCP address (dask would retry until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise InputError("the Dask scheduler address is empty")
+    u = urlsplit(scheduler if "://" in scheduler else "tcp://" + scheduler)
+    if u.scheme not in ("tcp", "tls"):
+        return
+    try:
+        host, port = u.hostname, u.port
+    except ValueError:
+        raise InputError(f"bad Dask scheduler address {scheduler!r}") from None
+    if host is None or port is None:
+        raise InputError(f"bad Dask scheduler address {scheduler!r}: expected tcp://host:port")
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+    except OSError as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc.strerror or type(exc).__name__}") from None
+
+
 def _connect(scheduler: str):
     try:
         from distributed import Client
     except ImportError:
         raise InputError("--scheduler needs the dask extra: pip install 'attnlimits[dask]'") from None
+    _probe(scheduler)
     try:
-        return Client(scheduler, timeout="3s", set_as_default=False)
+        return Client(scheduler, timeout="5s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {type(exc).__name__}") from None
 
@@ -197,7 +220,10 @@ def run_sweep(points: list[Point], reps: int, *, workers: int = 1, scheduler: st
         folders.append(folder)
         results.append(done)
         todo = [r for r in range(reps) if r not in done]
-        jobs += [(i, b) for b in _batches(todo, workers if scheduler is None else 8, batch)]
+        if batch is None and scheduler is None and workers == 1:
+            jobs += [(i, [r]) for r in todo]  # in this process: one replicate per step of the bar
+        else:
+            jobs += [(i, b) for b in _batches(todo, workers if scheduler is None else 8, batch)]
     total = sum(len(b) for _, b in jobs)
     computed = [0] * len(points)
     bar = progress(total=total, desc="replicates", unit="rep", disable=not show_progress or total == 0)
@@ -219,7 +245,9 @@ def run_sweep(points: list[Point], reps: int, *, workers: int = 1, scheduler: st
                 take(futs[fut], fut.result(), True)
         elif workers == 1 or len(jobs) <= 1:
             for i, b in jobs:
-                take(i, _run_batch(points[i], b, folders[i]), False)
+                # in this process a long exact replicate (>= 1e8 keys) gets its own bar over chunks
+                long_one = show_progress and points[i].sampler == "exact" and points[i].n >= 10**8
+                take(i, _run_batch(points[i], b, folders[i], long_one), False)
         else:
             with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as ex:
                 pending = {ex.submit(_run_batch, points[i], b, folders[i]): i for i, b in jobs}
