@@ -212,3 +212,17 @@ def test_bad_input(which):
         kw["V"] = np.eye(2)
     with pytest.raises(InputError):
         replicates(**kw)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n,d,beta,law,k0", [(2000, 128, 3.0, "uniform", 0.0), (500, 1024, 2.0, "uniform", 0.0),
+                                             (1000, 64, 4.0, "vmf", 30.0)])
+def test_high_dimension_agreement(n, d, beta, law, k0):
+    """High d (the Gaussian-triple route and Wood's algorithm): exact reduced against naive, 1500 replicates."""
+    a = replicates(n, d, beta, 1500, 91, sampler="naive", law=law, kappa0=k0)
+    b = replicates(n, d, beta, 1500, 92, sampler="exact", law=law, kappa0=k0)
+    comps = []
+    for key in ("sum_w2", "entropy", "gap", "perp_norm", "min_dist"):
+        comps += [ks_two_sample(key, a[key], b[key]), two_sample_z(f"{key} mean", a[key], b[key])]
+    comps.append(ks_two_sample("top1", a["top"][:, 0], b["top"][:, 0]))
+    _holds(comps)
