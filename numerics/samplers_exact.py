@@ -84,33 +84,46 @@ def draw_distance(size: int, d: int, rng: np.random.Generator, *, law: str = "un
     return 2.0 * rng.beta(a, a, size)
 
 
-def _gaussian_triple(size: int, d: int, rng: np.random.Generator):
+def _gaussian_triple(size: int, d: int, rng: np.random.Generator, work: dict | None = None):
     """(D, |P_perp K|, C) for uniform keys, d >= 4, from two normals and one chi-square per key.
 
     K = G/|G| with G = (Z1, G_perp) Gaussian in R^d; |G_perp|^2 = Z2^2 + R with R ~ chi^2_{d-2}, where
     Z2 is the coordinate of G_perp along a fixed direction of q^perp. Then X = Z1/N, N = |G|, and
     C = Z2/|G_perp| is the cosine between K's tangential direction and a fixed direction: it has the
     law needed by the isotropic merge and is independent of (X, |G_perp|) and of every other key, so
-    each key brings the cosine for one merge. D = 1 - X is written T^2/(N (N + Z1)) for Z1 >= 0 to
-    keep relative precision near D = 0.
+    each key brings the cosine for one merge. D = 1 - X is written T^2/(N (N + |Z1|)) (and 2 minus
+    that when Z1 < 0) to keep relative precision near D = 0.
+
+    ``work``: reusable buffers (from :func:`_workspace`); the returned arrays live in it until the
+    next call. Every operation writes in place: allocating fresh arrays costs as much as the arithmetic.
     """
-    z = rng.standard_normal((2, size))
-    T2 = rng.standard_gamma((d - 2) / 2.0, size)
+    w = work if work is not None and work["D"].size >= size else _workspace(size)
+    Z = w["Z"][: 2 * size].reshape(2, size)  # contiguous, as numpy's out= needs
+    T2, N, T, tmp, D, neg = (w[k][:size] for k in ("T2", "N", "T", "tmp", "D", "neg"))
+    rng.standard_normal(out=Z)
+    z0, z1 = Z[0], Z[1]
+    rng.standard_gamma((d - 2) / 2.0, out=T2)
     T2 *= 2.0
-    z1 = z[1]
-    T2 += z1 * z1
-    z0 = np.abs(z[0])
-    N = z0 * z0
+    np.multiply(z1, z1, out=tmp)
+    T2 += tmp
+    np.multiply(z0, z0, out=N)
     N += T2
     np.sqrt(N, out=N)
-    T = np.sqrt(T2)
-    D = N + z0
-    D *= N
-    np.divide(T2, D, out=D)
-    D = np.where(z[0] >= 0.0, D, 2.0 - D)
-    T /= N
-    np.divide(z1, np.sqrt(T2), out=z1)
+    np.sqrt(T2, out=T)
+    np.abs(z0, out=tmp)
+    tmp += N
+    tmp *= N
+    np.divide(T2, tmp, out=D)
+    np.less(z0, 0.0, out=neg)
+    np.subtract(2.0, D, out=D, where=neg)
+    np.divide(z1, T, out=z1)
+    np.divide(T, N, out=T)
     return D, T, z1
+
+
+def _workspace(size: int) -> dict:
+    return {"Z": np.empty(2 * size), "T2": np.empty(size), "N": np.empty(size), "T": np.empty(size),
+            "tmp": np.empty(size), "D": np.empty(size), "neg": np.empty(size, dtype=bool)}
 
 
 def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *,
@@ -123,6 +136,7 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
     """
     m = d - 1
     triple = law == "uniform" and d >= 4
+    work = _workspace(min(chunk, n)) if triple else None
     acc = SoftmaxAccumulator(k)
     r_run = 0.0
     dmin = math.inf
@@ -130,7 +144,7 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
     for start in progress(starts, desc="keys", unit="chunk", disable=not show_progress):
         L = min(chunk, n - start)
         if triple:
-            D, tang, cos = _gaussian_triple(L, d, rng)
+            D, tang, cos = _gaussian_triple(L, d, rng, work)
         else:
             D = draw_distance(L, d, rng, law=law, kappa0=kappa0)
             tang = cos = None
