@@ -56,10 +56,11 @@ class SoftmaxAccumulator:
         shifted = logits - self.M
         e = np.exp(shifted)
         self.S += float(e.sum())
-        # elementwise products and sums, not np.dot: BLAS threads stall badly on a busy machine
-        self.S2 += float((e * e).sum())
-        self.A += float((e * shifted).sum())
-        self.SD += float((e * D).sum())
+        # einsum's own sum-of-products loop: no temporary array, and no BLAS threads (np.dot's BLAS
+        # threads stall badly on a busy machine)
+        self.S2 += float(np.einsum("i,i->", e, e))
+        self.A += float(np.einsum("i,i->", e, shifted))
+        self.SD += float(np.einsum("i,i->", e, D))
         kk = min(self.k, logits.size)
         part = logits if logits.size <= kk else np.partition(logits, logits.size - kk)[logits.size - kk:]
         both = np.concatenate([self.top, part])

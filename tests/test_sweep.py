@@ -155,3 +155,13 @@ def test_dask_local_cluster_matches_local(capsys):
     assert main(argv) == 0
     here = json.loads(capsys.readouterr().out)
     assert {k: v for k, v in here.items() if k != "seconds"} == {k: v for k, v in via_dask.items() if k != "seconds"}
+
+
+def test_bench_quick_reports_every_figure(capsys):
+    """`bench --quick --json` runs and reports every figure as a decimal string (no timing is asserted)."""
+    assert main(["bench", "--quick", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("ratio_d3", "ratio_d128", "ratio_d1024", "floor_ratio_d3", "orderstat_ms_1e12",
+                "orderstat_bound_1e12", "orderstat_ms_1e18", "peak_mb", "seconds"):
+        assert float(out[key]) > 0, key
+    assert float(out["orderstat_bound_1e12"]) <= 1e-12  # certified by construction (tol = 1e-13)
