@@ -87,7 +87,7 @@ def run_bench(quick: bool = False, seed: int = 0) -> dict:
     """Run every measurement; return the figures as floats (see the module docstring)."""
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
-    sizes = {3: 100_000 if quick else 1_000_000, 128: 5_000 if quick else 50_000, 1024: 1_500 if quick else 10_000}
+    sizes = {3: 100_000 if quick else 1_000_000, 128: 5_000 if quick else 100_000, 1024: 1_500 if quick else 30_000}
     rep = 2 if quick else 3
     res: dict = {}
     steps = progress(total=6, desc="bench", unit="step")

@@ -137,7 +137,7 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
     m = d - 1
     triple = law == "uniform" and d >= 4
     work = _workspace(min(chunk, n)) if triple else None
-    acc = SoftmaxAccumulator(k)
+    acc = SoftmaxAccumulator(k, inplace=True)  # the logits array below is a fresh temporary
     r_run = 0.0
     dmin = math.inf
     starts = range(0, n, chunk)
@@ -163,7 +163,8 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
         if e.size:
             if tang is None:
                 tang = np.sqrt(D * (2.0 - D))
-            r_chunk = merge_norms(e * tang, m, rng, cos)
+            np.multiply(e, tang, out=e)  # e is not needed any more: the merge coefficients
+            r_chunk = merge_norms(e, m, rng, cos)
             if acc.count > e.size:  # merge with the earlier chunks
                 c_last = None if cos is None else cos[-1:]
                 r_run = float(np.ravel(merge_two(r_run, r_chunk, m, rng, c_last))[0])

@@ -25,7 +25,9 @@ __all__ = ["SoftmaxAccumulator"]
 class SoftmaxAccumulator:
     """Running softmax statistics; ``add`` returns the chunk's unnormalized weights e^{l - M}."""
 
-    def __init__(self, k: int):
+    def __init__(self, k: int, *, inplace: bool = False):
+        # inplace: ``add`` may overwrite the logits array it is given (the caller's scratch buffer)
+        self.inplace = bool(inplace)
         self.k = int(k)
         self.M = -math.inf
         self.S = 0.0
@@ -53,7 +55,14 @@ class SoftmaxAccumulator:
                 self.S2 *= f * f
                 self.SD *= f
             self.M = mc
-        shifted = logits - self.M
+        # the top-k candidates are taken before ``logits`` is overwritten below
+        if self.top.size >= self.k and logits.size > 4 * self.k:
+            cand = logits[logits > self.top.min()]  # only these can enter the top k
+        else:
+            cand = logits
+        kk = min(self.k, cand.size)
+        part = cand.copy() if cand.size <= kk else np.partition(cand, cand.size - kk)[cand.size - kk:]
+        shifted = np.subtract(logits, self.M, out=logits if self.inplace else None)
         e = np.exp(shifted)
         self.S += float(e.sum())
         # einsum's own sum-of-products loop: no temporary array, and no BLAS threads (np.dot's BLAS
@@ -61,13 +70,11 @@ class SoftmaxAccumulator:
         self.S2 += float(np.einsum("i,i->", e, e))
         self.A += float(np.einsum("i,i->", e, shifted))
         self.SD += float(np.einsum("i,i->", e, D))
-        kk = min(self.k, logits.size)
-        part = logits if logits.size <= kk else np.partition(logits, logits.size - kk)[logits.size - kk:]
         both = np.concatenate([self.top, part])
         if both.size > self.k:
             both = np.partition(both, both.size - self.k)[both.size - self.k:]
         self.top = both
-        self.count += logits.size
+        self.count += e.size
         return e, f
 
     def finish(self) -> dict:
