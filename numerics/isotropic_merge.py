@@ -48,9 +48,16 @@ def merge_two(r1, r2, m: int, rng: np.random.Generator, cos=None):
     r1 = np.asarray(r1, dtype=float)
     r2 = np.asarray(r2, dtype=float)
     c = draw_cosine(m, r1.shape, rng) if cos is None else cos
-    s = r1 * r1 + r2 * r2 + 2.0 * r1 * r2 * c
+    # |A + B|^2 = r1^2 + r2^2 + 2 r1 r2 C, written with as few temporaries as possible
+    s = np.array(r1 * r2, dtype=float, ndmin=1)  # an array even for scalar norms (in-place below)
+    s *= c
+    s *= 2.0
+    s += r1 * r1
+    s += r2 * r2
     # rounding can make s a few ulps negative when C = -1 and r1 = r2
-    return np.sqrt(np.maximum(s, 0.0))
+    np.maximum(s, 0.0, out=s)
+    np.sqrt(s, out=s)
+    return s if r1.ndim else s.reshape(np.shape(c) if np.ndim(c) else ())
 
 
 def merge_norms(r, m: int, rng: np.random.Generator, cos=None) -> float:

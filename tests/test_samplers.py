@@ -226,3 +226,13 @@ def test_high_dimension_agreement(n, d, beta, law, k0):
         comps += [ks_two_sample(key, a[key], b[key]), two_sample_z(f"{key} mean", a[key], b[key])]
     comps.append(ks_two_sample("top1", a["top"][:, 0], b["top"][:, 0]))
     _holds(comps)
+
+
+@pytest.mark.parametrize("d,law", [(2, "uniform"), (3, "uniform"), (5, "uniform"), (5, "vmf")])
+def test_chunking_does_not_change_the_law(d, law):
+    """Many small chunks (running log-sum-exp and merges across chunks) against one chunk: same law."""
+    kw = dict(law=law, kappa0=2.0 if law == "vmf" else 0.0)
+    a = replicates(2000, d, 20.0, 300, 101, sampler="exact", chunk=128, **kw)
+    b = replicates(2000, d, 20.0, 300, 102, sampler="exact", chunk=4096, **kw)
+    _holds([ks_two_sample(k, a[k], b[k]) for k in ("sum_w2", "entropy", "gap", "perp_norm", "perp_coord")]
+           + [two_sample_z(f"{k} mean", a[k], b[k]) for k in ("perp_norm", "gap")])
