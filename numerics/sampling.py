@@ -10,8 +10,9 @@ The output y = sum_i w_i K_i, w_i = exp(beta X_i) / sum_j exp(beta X_j), is summ
 
 together with the ranked top weights, sum w^2, the entropy -sum w log w and the nearest distance D_(1).
 
-This module holds the reference implementation with a fixed API, ``replicates(...)``; faster
-samplers keep the same return format.
+This module holds the reference implementation with a fixed API, ``replicates(...)``, which also
+dispatches to the engine's samplers (``sampler=`` naive, exact, orderstat; docs/montecarlo.md): all
+return the same statistics, and replicate r always uses the r-th child of ``SeedSequence(seed)``.
 """
 from __future__ import annotations
 
