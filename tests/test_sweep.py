@@ -138,7 +138,7 @@ def test_point_validation():
         sw.make_point(10, 1, beta=1)
 
 
-def test_dask_local_cluster_matches_local(capsys):
+def test_dask_local_cluster_matches_local(capsys, tmp_path):
     """The same sweep on a Dask LocalCluster (loopback TCP) equals the in-process run bit for bit."""
     distributed = pytest.importorskip("distributed")
     pts = [sw.make_point(500, 3, lam=1.0, sampler="exact", seed=2), sw.make_point(1e9, 3, lam=2.0,
@@ -146,7 +146,11 @@ def test_dask_local_cluster_matches_local(capsys):
     local = sw.run_sweep(pts, 8, show_progress=False)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
                                   host="127.0.0.1", dashboard_address=None) as cluster:
-        remote = sw.run_sweep(pts, 8, scheduler=cluster.scheduler_address, show_progress=False)
+        remote = sw.run_sweep(pts, 8, scheduler=cluster.scheduler_address, out=str(tmp_path), show_progress=False)
+        # the client stored every replicate; a rerun through the cluster computes nothing
+        assert sum(f.startswith("rep_") for _, _, fs in os.walk(tmp_path) for f in fs) == 16
+        again = sw.run_sweep(pts, 8, scheduler=cluster.scheduler_address, out=str(tmp_path), show_progress=False)
+        assert [a["computed"] for a in again] == [0, 0]
         argv = ["simulate", "--n", "700", "--d", "4", "--beta", "20", "--reps", "6", "--seed", "1", "--json"]
         assert main(argv + ["--scheduler", cluster.scheduler_address]) == 0
         via_dask = json.loads(capsys.readouterr().out)
