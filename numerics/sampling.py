@@ -10,16 +10,17 @@ The output y = sum_i w_i K_i, w_i = exp(beta X_i) / sum_j exp(beta X_j), is summ
 
 together with the ranked top weights, sum w^2, the entropy -sum w log w and the nearest distance D_(1).
 
-This module holds the reference implementation with a fixed API, ``replicates(...)``; faster
-samplers keep the same return format.
+This module holds the reference implementation with a fixed API, ``replicates(...)``, which also
+dispatches to the engine's samplers (``sampler=`` naive, exact, orderstat; docs/montecarlo.md): all
+return the same statistics, and replicate r always uses the r-th child of ``SeedSequence(seed)``.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from attnlimits.theory.validation import count, dimension, positive_real, real
+from attnlimits.theory.validation import InputError, choice, count, dimension, positive_real, real
 
-__all__ = ["replicates", "STAT_KEYS"]
+__all__ = ["replicates", "one_replicate", "STAT_KEYS", "SAMPLERS", "LAWS"]
 
 STAT_KEYS = ("top", "sum_w2", "entropy", "parallel", "perp_norm", "perp_coord", "min_dist")
 
@@ -56,21 +57,91 @@ def _one(n: int, d: int, beta: float, k: int, rng: np.random.Generator, chunk: i
         "perp_norm": float(np.linalg.norm(perp)),
         "perp_coord": float(perp[0]),
         "min_dist": float(1.0 - X.max()),
+        "gap": float(np.dot(w, 1.0 - X)),
+        "truncation_bound": 0.0,
     }
 
 
-def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int = 65536) -> dict:
-    """``reps`` independent replicates of attention over ``n`` uniform keys on S^{d-1}.
+SAMPLERS = ("reference", "naive", "exact", "orderstat")
+LAWS = ("uniform", "vmf")
+
+
+def check_sampler_args(sampler: str, law: str, kappa0, d: int, V) -> tuple[float, object]:
+    """Validate the sampler options; return (kappa0 as float, V as a d x d array or None)."""
+    choice(sampler, "sampler", SAMPLERS)
+    choice(law, "law", LAWS)
+    k0 = float(real(kappa0, "kappa0", low=0))
+    if law == "uniform" and k0 != 0.0:
+        raise InputError("kappa0 is a parameter of the vmf law; use law='vmf'")
+    if law == "vmf" and sampler in ("reference", "orderstat"):
+        raise InputError(f"the {sampler} sampler draws uniform keys only; use sampler='exact' or 'naive' for vmf")
+    if V is not None:
+        V = np.asarray(V, dtype=float)
+        if V.shape != (d, d):
+            raise InputError(f"V must be a {d} x {d} matrix, got shape {V.shape}")
+        if not np.all(np.isfinite(V)):
+            raise InputError("V must have finite entries")
+        if sampler == "reference":
+            raise InputError("the reference sampler has V = I; use sampler='exact', 'naive' or 'orderstat'")
+    return k0, V
+
+
+def one_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *, sampler: str = "exact",
+                  law: str = "uniform", kappa0: float = 0.0, V=None, tol: float | None = None,
+                  chunk: int | None = None, show_progress: bool = False) -> dict:
+    """One replicate from the named sampler (arguments already validated).
+
+    ``show_progress``: a bar over the chunks of keys of the exact sampler (for a single long replicate).
+    """
+    if sampler == "reference":
+        return _one(n, d, beta, k, rng, chunk or 65536)
+    if sampler == "naive":
+        from attnlimits.numerics.samplers_naive import naive_replicate
+
+        return naive_replicate(n, d, beta, k, rng, law=law, kappa0=kappa0, V=V, chunk=chunk)
+    if sampler == "exact":
+        from attnlimits.numerics.samplers_exact import DEFAULT_CHUNK, exact_replicate
+
+        return exact_replicate(n, d, beta, k, rng, law=law, kappa0=kappa0, V=V, chunk=chunk or DEFAULT_CHUNK,
+                               show_progress=show_progress)
+    from attnlimits.numerics.samplers_orderstat import DEFAULT_TOL, orderstat_replicate
+
+    return orderstat_replicate(n, d, beta, k, rng, V=V, tol=DEFAULT_TOL if tol is None else tol)
+
+
+def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, sampler: str = "reference",
+               law: str = "uniform", kappa0=0.0, V=None, tol=None) -> dict:
+    """``reps`` independent replicates of attention over ``n`` keys on S^{d-1} (fixed query q = e_1).
 
     Replicate r uses the generator ``PCG64(SeedSequence(seed).spawn(reps)[r])``, so results do not
     depend on how replicates are split across workers. Returns a dict of numpy arrays keyed by
-    ``STAT_KEYS`` (``top`` has shape (reps, k)).
+    ``STAT_KEYS`` (``top`` has shape (reps, k)), plus ``gap`` (1 - <q, y>, computed as sum w D, accurate
+    near 0 except for ``reference``) and ``truncation_bound`` (the certified relative bound of
+    ``orderstat``, 0 for the others); ``orderstat`` also reports ``explicit_keys``.
+
+    ``sampler``: ``reference`` (this module, O(n) memory), ``naive`` (d-dimensional keys,
+    :mod:`~attnlimits.numerics.samplers_naive`), ``exact`` (exact reduced, streaming,
+    :mod:`~attnlimits.numerics.samplers_exact`), ``orderstat`` (nearest keys with a certified
+    truncation bound, :mod:`~attnlimits.numerics.samplers_orderstat`; ``tol`` is its target bound).
+    ``law``: ``uniform`` or ``vmf`` (von Mises–Fisher with mean direction q and concentration
+    ``kappa0``). ``V``: a d x d value matrix, the output being y = sum_i w_i V K_i.
     """
     n = count(n, "n")
     d = dimension(d)
     beta = float(real(beta, "beta", low=0))
     reps = count(reps, "reps")
     seed = count(seed, "seed", low=0)
+    k = count(k, "k")
+    kappa0, V = check_sampler_args(sampler, law, kappa0, d, V)
+    if tol is not None:
+        tol = float(positive_real(tol, "tol"))
+    if chunk is not None:
+        chunk = count(chunk, "chunk")
     children = np.random.SeedSequence(seed).spawn(reps)
-    rows = [_one(n, d, beta, k, np.random.Generator(np.random.PCG64(c)), chunk) for c in children]
-    return {key: np.array([r[key] for r in rows]) for key in STAT_KEYS}
+    from attnlimits.numerics.progress import progress
+
+    quiet = reps * n < 10**7 if sampler != "orderstat" else reps < 10**4
+    rows = [one_replicate(n, d, beta, k, np.random.Generator(np.random.PCG64(c)), sampler=sampler, law=law,
+                          kappa0=kappa0, V=V, tol=tol, chunk=chunk)
+            for c in progress(children, desc="replicates", unit="rep", disable=quiet)]
+    return {key: np.array([r[key] for r in rows]) for key in rows[0]}

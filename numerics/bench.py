@@ -1,0 +1,133 @@
+"""Benchmark of the samplers, side by side on the same (n, d, beta) (``attnlimits bench``).
+
+Figures (CPU time of the calling thread, best of a few repeats; see :func:`_best`):
+
+- naive against exact reduced at d = 3, 128 and 1024, at the critical scale beta = (kappa_d n)^{2/(d-1)}
+  (lambda = 1): nanoseconds per key and their ratio;
+- the random-number floor: nanoseconds per uniform double from the same generator (PCG64), filled in
+  place, and the exact sampler's nanoseconds per key at d = 3 divided by it;
+- the order-statistics sampler: milliseconds per replicate at n = 10^6, 10^12, 10^18 (d = 3, lambda = 1)
+  and the largest certified relative truncation bound over the replicates;
+- peak resident memory of one exact replicate at n = 10^8, d = 3, measured in a fresh subprocess
+  (VmHWM of /proc/self/status, else ``ru_maxrss``), next to the same subprocess's peak before the run
+  (the interpreter and numpy), and the peak of the allocations traced by ``tracemalloc`` during the run.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from attnlimits.numerics.progress import progress
+from attnlimits.numerics.samplers_exact import exact_replicate
+from attnlimits.numerics.samplers_naive import naive_replicate
+from attnlimits.numerics.samplers_orderstat import orderstat_replicate
+
+__all__ = ["run_bench", "critical_beta"]
+
+
+def critical_beta(n: float, d: int, lam: float = 1.0) -> float:
+    from attnlimits.numerics.sweep import beta_from_lambda
+
+    return beta_from_lambda(lam, int(n), d)
+
+
+def _best(f, repeats: int) -> float:
+    """Smallest CPU time of this thread over ``repeats`` calls (``time.thread_time``).
+
+    CPU time of the calling thread is what a sampler costs; wall clock on a shared machine also counts
+    the other jobs. BLAS helper threads of the naive sampler are not counted, which can only make the
+    naive sampler look faster (the reported ratios are conservative).
+    """
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.thread_time()
+        f()
+        best = min(best, time.thread_time() - t)
+    return best
+
+
+_PEAK = """
+import resource, sys, tracemalloc
+import numpy as np
+from attnlimits.numerics.samplers_exact import exact_replicate
+
+def peak_kib():
+    # VmHWM is reset by exec (ru_maxrss on Linux may keep the forked parent's size); KiB
+    try:
+        with open('/proc/self/status') as fh:
+            for line in fh:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+n, beta = int(sys.argv[1]), float(sys.argv[2])
+base = peak_kib()
+tracemalloc.start()
+exact_replicate(n, 3, beta, 5, np.random.default_rng(1))
+traced = tracemalloc.get_traced_memory()[1]
+print(base, peak_kib(), traced)
+"""
+
+
+def _peak_mb(n: int, beta: float) -> tuple[float, float, float]:
+    """(peak resident MB after the run, before it, peak MB of Python/numpy allocations during it),
+    all from a fresh interpreter."""
+    out = subprocess.run([sys.executable, "-c", _PEAK, str(n), repr(beta)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return int(out[1]) / 1024.0, int(out[0]) / 1024.0, int(out[2]) / 2.0**20
+
+
+def run_bench(quick: bool = False, seed: int = 0) -> dict:
+    """Run every measurement; return the figures as floats (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    t0 = time.perf_counter()
+    sizes = {3: 100_000 if quick else 1_000_000, 128: 5_000 if quick else 100_000, 1024: 1_500 if quick else 30_000}
+    rep = 2 if quick else 3
+    res: dict = {}
+    steps = progress(total=6, desc="bench", unit="step")
+    for d, n in sizes.items():
+        beta = critical_beta(n, d)
+        # alternate the two samplers so that both see the same moments of a shared machine's load;
+        # the exact one is cheap, so it gets several tries per round
+        tn = te = float("inf")
+        for _ in range(rep):
+            tn = min(tn, _best(lambda: naive_replicate(n, d, beta, 5, rng), 1))
+            te = min(te, _best(lambda: exact_replicate(n, d, beta, 5, rng), 4))
+        res[f"naive_ns_d{d}"] = tn / n * 1e9
+        res[f"exact_ns_d{d}"] = te / n * 1e9
+        res[f"ratio_d{d}"] = tn / te
+        res[f"n_d{d}"] = n
+        steps.update(1)
+    buf = np.empty(1 << 20)
+    floor = _best(lambda: rng.random(out=buf), 10) / buf.size * 1e9
+    n3 = 10**6 if quick else 10**7
+    e3 = _best(lambda: exact_replicate(n3, 3, critical_beta(n3, 3), 5, rng), rep) / n3 * 1e9
+    res.update(floor_ns=floor, exact_ns_d3_large=e3, n_floor=n3, floor_ratio_d3=e3 / floor)
+    steps.update(1)
+    reps = 20 if quick else 100
+    for tag, n in (("1e6", 10**6), ("1e12", 10**12), ("1e18", 10**18)):
+        beta = critical_beta(n, 3)
+        t = time.thread_time()
+        bounds = [orderstat_replicate(n, 3, beta, 5, rng)["truncation_bound"] for _ in range(reps)]
+        res[f"orderstat_ms_{tag}"] = (time.thread_time() - t) / reps * 1e3
+        res[f"orderstat_bound_{tag}"] = max(bounds)
+    steps.update(1)
+    npk = 10**7 if quick else 10**8
+    peak, base, traced = _peak_mb(npk, critical_beta(npk, 3))
+    res.update(peak_mb=peak, peak_mb_baseline=base, traced_mb=traced, n_peak=npk)
+    if not quick:
+        res["peak_mb_1e8"] = peak
+    steps.update(1)
+    steps.close()
+    res["seconds"] = time.perf_counter() - t0
+    return res
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(json.dumps(run_bench(quick="--quick" in sys.argv), indent=2))

@@ -1,0 +1,193 @@
+"""Exact reduced sampler: attention for a fixed query without ever forming a d-dimensional key.
+
+Reduction (paper 1 §1–2; mathematics notes §1, §2, §11). Write D = 1 - <q, K> and
+K = (1 - D) q + sqrt(D (2 - D)) U with U uniform on the unit sphere of q^perp, independent of D; this
+holds for every key law invariant under rotations fixing q (uniform keys, von Mises–Fisher keys with
+mean direction q). The weights depend on D only; the output is
+
+    y = sum_i w_i K_i = (1 - sum_i w_i D_i) q + sum_i w_i sqrt(D_i (2 - D_i)) U_i,
+
+whose tangential part has the exact law of the pairwise isotropic merge
+(:mod:`attnlimits.numerics.isotropic_merge`) of the coefficients w_i sqrt(D_i (2 - D_i)) in R^{d-1}.
+
+Laws of D:
+
+- uniform keys: D = 2 B with B ~ Beta(a, a), a = (d - 1)/2 (B and 1 - B have the same law); d = 3:
+  D = 2 U (Archimedes), d = 2: D = 1 - cos(pi U) = 2 sin^2(pi U / 2);
+- vMF(q, kappa0) keys, density proportional to e^{kappa0 <q, k>}: d = 3 by inversion of
+  P(D <= t) = (1 - e^{-kappa0 t}) / (1 - e^{-2 kappa0}); other d by Wood's rejection algorithm
+  (A. T. A. Wood, Simulation of the von Mises Fisher distribution, Commun. Statist. 1994), written
+  for D = 2 b Z / (1 - (1 - b) Z) so that small distances keep full relative precision.
+
+Streaming: keys come in chunks of fixed size, the softmax statistics are kept by a running
+log-sum-exp (:class:`~attnlimits.numerics.streaming.SoftmaxAccumulator`), so memory does not grow with
+n. Keys whose logit is below the running maximum by more than ``cut`` = 350 are skipped before the
+exponential and the tangential merge: each weighs at most e^{-350} < 1e-152 of the largest key, so
+together (n <= 10^19) they carry less than 1e-133 of the mass, far below the rounding of a double; the
+law of every other key is untouched. (The cut also keeps squares of weights out of the subnormal
+range, where arithmetic is a hundred times slower.)
+The result does not depend on anything but the seed and the chunk size.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from attnlimits.numerics.progress import progress
+from attnlimits.numerics.isotropic_merge import draw_cosine, merge_norms, merge_two, uniform_direction
+from attnlimits.numerics.streaming import SoftmaxAccumulator
+
+__all__ = ["draw_distance", "exact_replicate", "DEFAULT_CHUNK", "UNDERFLOW_CUT"]
+
+DEFAULT_CHUNK = 1 << 16
+#: Keys weighing less than e^{-350} of the largest are skipped (their total share is below 1e-133).
+UNDERFLOW_CUT = 350.0
+
+
+def _vmf_distance_wood(size: int, d: int, kappa0: float, rng: np.random.Generator) -> np.ndarray:
+    """D = 1 - W for W the <mu, K> component of vMF(mu, kappa0) on S^{d-1} (Wood 1994, step by step)."""
+    p1 = d - 1.0
+    # b = (-2k + sqrt(4k^2 + (p-1)^2))/(p-1), rationalized to avoid cancellation at large kappa0
+    b = p1 / (2.0 * kappa0 + math.sqrt(4.0 * kappa0 * kappa0 + p1 * p1))
+    x0 = (1.0 - b) / (1.0 + b)
+    c = kappa0 * x0 + p1 * math.log1p(-x0 * x0)
+    out = np.empty(size)
+    filled = 0
+    while filled < size:
+        want = size - filled
+        z = rng.beta(p1 / 2.0, p1 / 2.0, want)
+        u = rng.random(want)
+        dist = 2.0 * b * z / (1.0 - (1.0 - b) * z)
+        w = 1.0 - dist
+        ok = kappa0 * w + p1 * np.log1p(-x0 * w) - c >= np.log(u)
+        got = dist[ok]
+        out[filled: filled + got.size] = got
+        filled += got.size
+    return out
+
+
+def draw_distance(size: int, d: int, rng: np.random.Generator, *, law: str = "uniform",
+                  kappa0: float = 0.0) -> np.ndarray:
+    """``size`` i.i.d. draws of D = 1 - <q, K> for uniform or vMF(q, kappa0) keys on S^{d-1}."""
+    if law == "vmf" and kappa0 > 0.0:
+        if d == 3:
+            v = 1.0 - rng.random(size)  # in (0, 1]
+            return -np.log1p(v * math.expm1(-2.0 * kappa0)) / kappa0
+        return _vmf_distance_wood(size, d, kappa0, rng)
+    if d == 3:
+        return 2.0 * rng.random(size)
+    if d == 2:
+        s = np.sin(0.5 * np.pi * rng.random(size))
+        return 2.0 * s * s
+    a = (d - 1) / 2.0
+    return 2.0 * rng.beta(a, a, size)
+
+
+def _gaussian_triple(size: int, d: int, rng: np.random.Generator, work: dict | None = None):
+    """(D, |P_perp K|, C) for uniform keys, d >= 4, from two normals and one chi-square per key.
+
+    K = G/|G| with G = (Z1, G_perp) Gaussian in R^d; |G_perp|^2 = Z2^2 + R with R ~ chi^2_{d-2}, where
+    Z2 is the coordinate of G_perp along a fixed direction of q^perp. Then X = Z1/N, N = |G|, and
+    C = Z2/|G_perp| is the cosine between K's tangential direction and a fixed direction: it has the
+    law needed by the isotropic merge and is independent of (X, |G_perp|) and of every other key, so
+    each key brings the cosine for one merge. D = 1 - X is written T^2/(N (N + |Z1|)) (and 2 minus
+    that when Z1 < 0) to keep relative precision near D = 0.
+
+    ``work``: reusable buffers (from :func:`_workspace`); the returned arrays live in it until the
+    next call. Every operation writes in place: allocating fresh arrays costs as much as the arithmetic.
+    """
+    w = work if work is not None and work["D"].size >= size else _workspace(size)
+    Z = w["Z"][: 2 * size].reshape(2, size)  # contiguous, as numpy's out= needs
+    T2, N, T, tmp, D, neg = (w[k][:size] for k in ("T2", "N", "T", "tmp", "D", "neg"))
+    rng.standard_normal(out=Z)
+    z0, z1 = Z[0], Z[1]
+    rng.standard_gamma((d - 2) / 2.0, out=T2)
+    T2 *= 2.0
+    np.multiply(z1, z1, out=tmp)
+    T2 += tmp
+    np.multiply(z0, z0, out=N)
+    N += T2
+    np.sqrt(N, out=N)
+    np.sqrt(T2, out=T)
+    np.abs(z0, out=tmp)
+    tmp += N
+    tmp *= N
+    np.divide(T2, tmp, out=D)
+    np.less(z0, 0.0, out=neg)
+    np.subtract(2.0, D, out=D, where=neg)
+    np.divide(z1, T, out=z1)
+    np.divide(T, N, out=T)
+    return D, T, z1
+
+
+def _workspace(size: int) -> dict:
+    return {"Z": np.empty(2 * size), "T2": np.empty(size), "N": np.empty(size), "T": np.empty(size),
+            "tmp": np.empty(size), "D": np.empty(size), "neg": np.empty(size, dtype=bool)}
+
+
+def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *,
+                    law: str = "uniform", kappa0: float = 0.0, V=None,
+                    chunk: int = DEFAULT_CHUNK, cut: float = UNDERFLOW_CUT, show_progress: bool = False) -> dict:
+    """One replicate of attention over n keys, exact in law for every d >= 2 (see module docstring).
+
+    Returns the statistics of :data:`attnlimits.numerics.sampling.STAT_KEYS` plus ``gap`` = 1 - <q, y>
+    (computed as sum w D, accurate when y is close to q) and ``truncation_bound`` = 0.
+    """
+    m = d - 1
+    triple = law == "uniform" and d >= 4
+    work = _workspace(min(chunk, n)) if triple else None
+    acc = SoftmaxAccumulator(k, inplace=True)  # the logits array below is a fresh temporary
+    r_run = 0.0
+    dmin = math.inf
+    starts = range(0, n, chunk)
+    for start in progress(starts, desc="keys", unit="chunk", disable=not show_progress):
+        L = min(chunk, n - start)
+        if triple:
+            D, tang, cos = _gaussian_triple(L, d, rng, work)
+        else:
+            D = draw_distance(L, d, rng, law=law, kappa0=kappa0)
+            tang = cos = None
+        cmin = float(D.min())
+        dmin = min(dmin, cmin)
+        if beta > 0.0:
+            # keep l = -beta D with l > max(M, -beta dmin) - cut; later maxima only raise the bar
+            thr = cut / beta + dmin
+            if thr < 2.0:
+                keep = np.flatnonzero(D < thr)
+                D = D[keep]
+                if triple:
+                    tang, cos = tang[keep], cos[keep]
+        e, f = acc.add(-beta * D, D)
+        r_run *= f
+        if e.size:
+            if tang is None:
+                tang = np.sqrt(D * (2.0 - D))
+            np.multiply(e, tang, out=e)  # e is not needed any more: the merge coefficients
+            r_chunk = merge_norms(e, m, rng, cos)
+            if acc.count > e.size:  # merge with the earlier chunks
+                c_last = None if cos is None else cos[-1:]
+                r_run = float(np.ravel(merge_two(r_run, r_chunk, m, rng, c_last))[0])
+            else:
+                r_run = r_chunk
+    out = acc.finish()
+    perp_norm = r_run / acc.S
+    gap = out.pop("gap")
+    if V is None:
+        out.update(parallel=1.0 - gap, gap=gap, perp_norm=perp_norm,
+                   perp_coord=perp_norm * float(draw_cosine(m, 1, rng)[0]))
+    else:
+        ybar = np.empty(d)
+        ybar[0] = 1.0 - gap
+        ybar[1:] = perp_norm * uniform_direction(m, rng)
+        out.update(_apply_value(V, ybar))
+    out["min_dist"] = dmin
+    out["truncation_bound"] = 0.0
+    return out
+
+
+def _apply_value(V, ybar: np.ndarray) -> dict:
+    """Output y = V ybar (q = e_1): its normal part <q, y>, 1 - <q, y>, and its tangential part."""
+    y = np.asarray(V, dtype=float) @ ybar
+    return {"parallel": float(y[0]), "gap": float(1.0 - y[0]),
+            "perp_norm": float(np.linalg.norm(y[1:])), "perp_coord": float(y[1])}

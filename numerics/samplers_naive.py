@@ -1,0 +1,57 @@
+"""Naive sampler: the reference a user would write, with full d-dimensional keys.
+
+Keys are normalized Gaussian vectors K = G/|G| (uniform on S^{d-1}), or von Mises–Fisher keys drawn
+by ``scipy.stats.vonmises_fisher`` (an implementation independent of this package's), the query is
+q = e_1, the logits are beta <q, K>, and the output is y = V sum_i w_i K_i (V = I by default). The
+keys are made in chunks with a running log-sum-exp, so that memory stays bounded, but every key is a
+d-dimensional vector: the cost per key is of order d. Kept as a test oracle for the reduced samplers.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from attnlimits.numerics.streaming import SoftmaxAccumulator
+
+__all__ = ["naive_replicate", "naive_keys"]
+
+
+def naive_keys(size: int, d: int, rng: np.random.Generator, *, law: str = "uniform", kappa0: float = 0.0,
+               mu=None) -> np.ndarray:
+    """``size`` keys on S^{d-1}: normalized Gaussians, or vMF(mu, kappa0) by scipy (mu = q = e_1 by default)."""
+    if law == "vmf" and kappa0 > 0.0:
+        from scipy.stats import vonmises_fisher
+
+        if mu is None:
+            mu = np.zeros(d)
+            mu[0] = 1.0
+        return np.asarray(vonmises_fisher(np.asarray(mu, float), kappa0).rvs(size, random_state=rng)).reshape(size, d)
+    G = rng.standard_normal((size, d))
+    G /= np.linalg.norm(G, axis=1, keepdims=True)
+    return G
+
+
+def naive_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *,
+                    law: str = "uniform", kappa0: float = 0.0, mu=None, V=None, chunk: int | None = None) -> dict:
+    """One replicate with explicit keys; same statistics as the exact reduced sampler."""
+    if chunk is None:
+        chunk = max(1, (1 << 21) // d)  # about 16 MB of keys at a time
+    acc = SoftmaxAccumulator(k)
+    yv = np.zeros(d)
+    xmax = -math.inf
+    for start in range(0, n, chunk):
+        L = min(chunk, n - start)
+        K = naive_keys(L, d, rng, law=law, kappa0=kappa0, mu=mu)
+        X = K[:, 0]
+        xmax = max(xmax, float(X.max()))
+        e, f = acc.add(beta * X, 1.0 - X)
+        yv = yv * f + e @ K
+    out = acc.finish()
+    out.pop("gap")
+    y = yv / acc.S
+    if V is not None:
+        y = np.asarray(V, dtype=float) @ y
+    out.update(parallel=float(y[0]), gap=float(1.0 - y[0]), perp_norm=float(np.linalg.norm(y[1:])),
+               perp_coord=float(y[1]), min_dist=1.0 - xmax, truncation_bound=0.0)
+    return out

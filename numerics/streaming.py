@@ -1,0 +1,90 @@
+"""Running log-sum-exp statistics of softmax weights, fed chunk by chunk (memory independent of n).
+
+With logits l_i = -beta D_i and the running maximum M, the accumulator keeps
+
+    S  = sum_i e^{l_i - M},   S2 = sum_i e^{2(l_i - M)},   A = sum_i e^{l_i - M} (l_i - M),
+    SD = sum_i e^{l_i - M} D_i,
+
+and the k largest logits. When M grows to M', every sum is multiplied by f = e^{M - M'} (f^2 for S2)
+and A picks up (M - M') S: A' = f (A + (M - M') S). At the end, with w_i = e^{l_i - M}/S,
+
+    sum w^2 = S2/S^2,   entropy -sum w log w = log S - A/S,   sum w D = SD/S,   top weights e^{l - M}/S.
+
+Writing the entropy through the shifted logits l_i - M (not beta X_i - log Z) keeps it accurate when
+beta is large and the weights are concentrated.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["SoftmaxAccumulator"]
+
+
+class SoftmaxAccumulator:
+    """Running softmax statistics; ``add`` returns the chunk's unnormalized weights e^{l - M}."""
+
+    def __init__(self, k: int, *, inplace: bool = False):
+        # inplace: ``add`` may overwrite the logits array it is given (the caller's scratch buffer)
+        self.inplace = bool(inplace)
+        self.k = int(k)
+        self.M = -math.inf
+        self.S = 0.0
+        self.S2 = 0.0
+        self.A = 0.0
+        self.SD = 0.0
+        self.top = np.empty(0)
+        self.count = 0
+
+    def add(self, logits: np.ndarray, D: np.ndarray) -> tuple[np.ndarray, float]:
+        """Add a chunk of logits (and their distances D); return (e^{l - M}, rescale factor f).
+
+        ``f`` is the factor by which any vector state the caller keeps alongside must be multiplied
+        (the running maximum may have moved).
+        """
+        f = 1.0
+        if logits.size == 0:
+            return np.empty(0), f
+        mc = float(logits.max())
+        if mc > self.M:
+            if self.S > 0.0:
+                f = math.exp(self.M - mc)
+                self.A = f * (self.A + (self.M - mc) * self.S)
+                self.S *= f
+                self.S2 *= f * f
+                self.SD *= f
+            self.M = mc
+        # the top-k candidates are taken before ``logits`` is overwritten below
+        if self.top.size >= self.k and logits.size > 4 * self.k:
+            cand = logits[logits > self.top.min()]  # only these can enter the top k
+        else:
+            cand = logits
+        kk = min(self.k, cand.size)
+        part = cand.copy() if cand.size <= kk else np.partition(cand, cand.size - kk)[cand.size - kk:]
+        shifted = np.subtract(logits, self.M, out=logits if self.inplace else None)
+        e = np.exp(shifted)
+        self.S += float(e.sum())
+        # einsum's own sum-of-products loop: no temporary array, and no BLAS threads (np.dot's BLAS
+        # threads stall badly on a busy machine)
+        self.S2 += float(np.einsum("i,i->", e, e))
+        self.A += float(np.einsum("i,i->", e, shifted))
+        self.SD += float(np.einsum("i,i->", e, D))
+        both = np.concatenate([self.top, part])
+        if both.size > self.k:
+            both = np.partition(both, both.size - self.k)[both.size - self.k:]
+        self.top = both
+        self.count += e.size
+        return e, f
+
+    def finish(self) -> dict:
+        """Top weights (padded with zeros to k), sum w^2, entropy and sum w D."""
+        top = np.zeros(self.k)
+        t = np.sort(self.top)[::-1]
+        top[: t.size] = np.exp(t - self.M) / self.S
+        return {
+            "top": top,
+            "sum_w2": self.S2 / (self.S * self.S),
+            "entropy": math.log(self.S) - self.A / self.S,  # both terms >= 0: S >= 1, A <= 0
+            "gap": self.SD / self.S,
+        }
