@@ -81,7 +81,7 @@ def cap_series_terms(order, dd=d):
     for k, (e, b) in enumerate(density_series_terms(order, dd)):
         # e = a - 1 + k; integrate with the positive stand-in _A for a, then put a back
         integral = integrate_monomial(_A - 1 + k, t).subs(_A, a)
-        coeff = sp.simplify(b * integral / t ** (e + 1))
+        coeff = sp.powsimp(b * integral / t ** (e + 1))  # no simplify: keep binomial(a-1, k), finite at every d
         out.append((sp.simplify(e + 1), coeff))
     return out
 
