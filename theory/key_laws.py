@@ -12,7 +12,8 @@ constant are derived by :func:`~attnlimits.theory.local_exponent.local_exponent`
   density 1/sigma(cap), sigma(cap) = I_{(1 - cos r)/2}(a, a);
 - uniform on a great subsphere S^{m-1} through q;
 - density proportional to |K - q|^gamma: |K - q|^2 = 2 - 2 cos(theta), normalizer
-  E|K - q|^gamma = 2^gamma B(a + gamma/2, a) / B(a, a) for uniform K (since |K - q|^2/4 ~ Beta(a, a)).
+  E|K - q|^gamma = 2^gamma B(a + gamma/2, a) / B(a, a) for uniform K (since |K - q|^2/4 ~ Beta(a, a));
+  |K - q| = 2 sin(theta/2).
 
 In polar coordinates about q with nu the unit tangent pointing towards mu:
 <mu, K> = cos(theta) cos(angle) + sin(theta) sin(angle) u.
@@ -92,5 +93,6 @@ def vanishing(d, gamma):
     if a + g / 2 <= 0:
         raise InputError(f"|K - q|^gamma is not integrable on S^{dd - 1} for gamma = {gamma} <= -(d-1)")
     norm = 2**g * sp.beta(a + g / 2, a) / sp.beta(a, a)
-    return polar_law(dd, (2 - 2 * sp.cos(theta)) ** (g / 2) / norm, name="vanishing",
+    # |K - q| = 2 sin(theta/2) (chord of the geodesic angle theta), free of cancellation at theta -> 0
+    return polar_law(dd, (2 * sp.sin(theta / 2)) ** g / norm, name="vanishing",
                      params=(("d", dd), ("gamma", g)))
