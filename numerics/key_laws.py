@@ -6,8 +6,8 @@ Exact CDF (any law of :mod:`attnlimits.theory.key_laws`, or any PolarLaw), by th
     F(t) = P(D <= t) = int_0^{theta_t} c_m sin^{m-2}(theta) H(theta) dtheta,   theta_t = arccos(1 - t),
     H(theta) = E_u[p(theta, u) 1{g(theta, u) >= 0}],
 
-with E_u an mpmath quadrature against the direction density c_{m-1} (1 - u^2)^{(m-4)/2} (m >= 3;
-u = +-1 for m = 2). This route does not use the engine's leading-term algebra, so
+with E_u an mpmath quadrature against the direction density c_{m-1} (1 - u^2)^{(m-4)/2} (m >= 3, taken in
+the variable phi = arccos u; u = +-1 for m = 2). This route does not use the engine's leading-term algebra, so
 F(t) / (kappa t^alpha) -> 1 is an independent check of the derived (alpha, kappa).
 
 Samplers (numpy, exact in law, from the 1-D law of <mu, K>):
@@ -34,23 +34,29 @@ from attnlimits.theory.validation import InputError, count, real
 __all__ = ["distance_cdf", "leading_ratio", "sample_distance", "wood_vmf_w"]
 
 
-def _direction_weight(m):
-    """Density of u on (-1, 1) (m >= 3), as an mpmath function."""
+def _direction_mean(f, m, lo, hi):
+    """E_u[f(u) 1{lo <= u <= hi}] for m >= 3, with u = cos(phi): phi has density c_{m-1} sin^{m-3}(phi) on [0, pi],
+
+    the same law as u's density c_{m-1} (1 - u^2)^{(m-4)/2}, but without its endpoint singularity when m = 3.
+    """
     cm = mpmath.gamma(mpmath.mpf(m - 1) / 2) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma(mpmath.mpf(m - 2) / 2))
-    return lambda uu: cm * (1 - uu * uu) ** (mpmath.mpf(m - 4) / 2)
+    return mpmath.quad(lambda ph: f(mpmath.cos(ph)) * cm * mpmath.sin(ph) ** (m - 3),
+                       [mpmath.acos(hi), mpmath.acos(lo)])
 
 
-def distance_cdf(law: PolarLaw, t, digits=15):
-    """P(D <= t) for ``law`` at finite t by nested quadrature (see the module docstring)."""
+def distance_cdf(law: PolarLaw, t, digits=15, *, guard=5):
+    """P(D <= t) for ``law`` at finite t by nested quadrature (see the module docstring).
+
+    Smooth integrands on finite intervals: ``guard`` extra digits suffice for tanh-sinh quadrature.
+    """
     if not isinstance(law, PolarLaw):
         raise InputError("distance_cdf needs a PolarLaw")
     t = real(t, "t", low=0, high=2, low_open=True)
     digits = check_digits(digits)
     m = int(law.m)
-    with working_digits(digits):
+    with working_digits(digits, guard=guard):
         p = sp.lambdify((theta, u), law.density.evalf(digits + 20), "mpmath")
         g = None if law.support is None else sp.lambdify((theta, u), law.support.evalf(digits + 20), "mpmath")
-        w = None if m == 2 else _direction_weight(m)
         cm = mpmath.gamma(mpmath.mpf(m) / 2) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma(mpmath.mpf(m - 1) / 2))
         depends_u = u in law.density.free_symbols or law.support is not None
 
@@ -64,12 +70,12 @@ def distance_cdf(law: PolarLaw, t, digits=15):
                 # g is affine in u for the catalog's supports: the region is an interval of u
                 g0, g1 = g(th, 0), g(th, 1) - g(th, 0)
                 if g1 == 0:
-                    return mpmath.quad(lambda uu: p(th, uu) * w(uu), [lo, hi]) if g0 >= 0 else mpmath.mpf(0)
+                    return _direction_mean(lambda uu: p(th, uu), m, lo, hi) if g0 >= 0 else mpmath.mpf(0)
                 u0 = -g0 / g1
                 lo, hi = (max(lo, u0), hi) if g1 > 0 else (lo, min(hi, u0))
                 if lo >= hi:
                     return mpmath.mpf(0)
-            return mpmath.quad(lambda uu: p(th, uu) * w(uu), [lo, hi])
+            return _direction_mean(lambda uu: p(th, uu), m, lo, hi)
 
         th_t = mpmath.acos(1 - mpmath.mpf(t))
         return mpmath.quad(lambda th: cm * mpmath.sin(th) ** (m - 2) * H(th), [0, th_t])
