@@ -78,7 +78,37 @@ def distance_cdf(law: PolarLaw, t, digits=15, *, guard=5):
             return _direction_mean(lambda uu: p(th, uu), m, lo, hi)
 
         th_t = mpmath.acos(1 - mpmath.mpf(t))
-        return mpmath.quad(lambda th: cm * mpmath.sin(th) ** (m - 2) * H(th), [0, th_t])
+        pts = [mpmath.mpf(0)] + (_kinks(g, th_t) if g is not None else []) + [th_t]
+        return mpmath.quad(lambda th: cm * mpmath.sin(th) ** (m - 2) * H(th), pts)
+
+
+def _kinks(g, th_t, grid=256):
+    """Angles in (0, th_t) where the support's u-interval reaches u = +-1 (H has a kink there).
+
+    Found as sign changes of g(theta, 1) and g(theta, -1) on a grid, refined by bisection; quadrature
+    is split at them so that tanh-sinh sees smooth pieces.
+    """
+    out = []
+    for s in (1, -1):
+        f = lambda th: g(th, s)  # noqa: E731
+        prev_th, prev = mpmath.mpf(0), f(mpmath.mpf(0))
+        for i in range(1, grid + 1):
+            th = th_t * i / grid
+            cur = f(th)
+            if (prev < 0) != (cur < 0):
+                lo, hi = prev_th, th
+                for _ in range(mpmath.mp.prec):
+                    mid = (lo + hi) / 2
+                    if (f(mid) < 0) == (prev < 0):
+                        lo = mid
+                    else:
+                        hi = mid
+                    if hi - lo < mpmath.eps * 4:
+                        break
+                if 0 < lo < th_t:
+                    out.append(lo)
+            prev_th, prev = th, cur
+    return sorted(out)
 
 
 def leading_ratio(law: PolarLaw, alpha, kappa, t, digits=15):

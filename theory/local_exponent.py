@@ -178,19 +178,30 @@ def _direction_mean(h, m, u0=None, upper=True):
     lo, hi = -1, 1
     if u0 is not None:
         lo, hi = (u0, 1) if upper else (-1, u0)
-    return sp.simplify(sp.integrate(h * direction_density(m), (u, lo, hi)))
+    return sp.integrate(h * direction_density(m), (u, lo, hi))
 
 
 def _leading(expr, var):
-    """Leading term C var^p of ``expr`` as var -> 0+: returns (p, C)."""
-    lt = sp.simplify(expr.as_leading_term(var))
+    """Leading term C var^p of ``expr`` as var -> 0+: returns (p, C).
+
+    Only the var-dependent factor is simplified: constants such as 0F1 values or incomplete beta
+    functions are carried along untouched (simplifying them is slow and gains nothing).
+    """
+    lt = expr.as_leading_term(var)
     if lt == 0:
         return None, sp.Integer(0)
-    p = sp.simplify(var * sp.diff(lt, var) / lt)
-    c = sp.simplify(lt / var**p)
+    const, dep = lt.as_independent(var, as_Add=False)
+    dep = sp.simplify(dep)
+    p = sp.simplify(var * sp.diff(dep, var) / dep)
+    c = const * sp.simplify(dep / var**p)
     if var in c.free_symbols or var in p.free_symbols:
         raise InputError(f"cannot read a power-law leading term off {expr} as {var} -> 0")
     return p, c
+
+
+def _tidy(e):
+    """simplify, except for expressions that carry special-function constants (kept as they are)."""
+    return e if e.has(sp.hyper, sp.besseli, sp.betainc_regularized) else sp.simplify(sp.expand_func(e))
 
 
 def local_exponent(law: PolarLaw) -> LocalExponent:
@@ -228,7 +239,7 @@ def local_exponent(law: PolarLaw) -> LocalExponent:
     F = (C * sp.integrate(theta ** (_E - 1), (theta, 0, theta), conds="none")).subs(_E, e + 1)
     th_t = sp.acos(1 - t).as_leading_term(t)
     a, k = _leading(F.subs(theta, th_t), t)
-    return LocalExponent(True, sp.simplify(a), sp.simplify(k), sp.Integer(0), law.name, position)
+    return LocalExponent(True, sp.simplify(a), _tidy(k), sp.Integer(0), law.name, position)
 
 
 def _outside(law: PolarLaw) -> LocalExponent:
