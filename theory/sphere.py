@@ -8,7 +8,9 @@ so (1 + X)/2 ~ Beta(a, a) with a = (d - 1)/2, and D = 1 - X = |q - K|^2 / 2 sati
 P(D <= t) = I_{t/2}(a, a). Near t = 0 this is kappa_d t^alpha with alpha = a and
 kappa_d = 2^{-a} / (a B(a, a)).
 
-All functions accept an integer or a sympy symbol for ``d`` and return sympy expressions.
+All functions accept an integer or a sympy symbol for ``d`` and return sympy expressions. The cap law
+and its series are in :mod:`attnlimits.theory.cap`, Watson's expansion in :mod:`attnlimits.theory.watson`,
+other key laws in :mod:`attnlimits.theory.local_exponent` and :mod:`attnlimits.theory.key_laws`.
 """
 from __future__ import annotations
 
