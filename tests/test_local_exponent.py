@@ -126,3 +126,20 @@ def test_sampled_cap_boundary_against_exact_cdf():
     D = nkl.sample_distance(law, 100_000, 3)
     F = nkl.distance_cdf(law, "0.05", 8)
     assert abs(z_compare("cap", (D <= 0.05).astype(float), F).z) < 5
+
+
+def test_symbolic_dimension():
+    from attnlimits.theory.sphere import d, kappa
+
+    a = (d - 1) / 2
+    r = local_exponent(L.uniform(d))
+    assert sp.simplify(r.alpha - a) == 0 and sp.simplify(sp.gammasimp(r.kappa / kappa())) == 1
+    inside, boundary = local_exponent(L.cap(d, 1, sp.Rational(1, 3))), local_exponent(L.cap(d, 1, 1))
+    assert sp.simplify(boundary.kappa / inside.kappa) == sp.Rational(1, 2)
+    g = sp.Symbol("g", positive=True)
+    assert sp.simplify(local_exponent(L.vanishing(d, g)).alpha - (d - 1 + g) / 2) == 0
+    # d = 5 by hand: C = B(2,2)/(2^g B(2+g/2, 2)) = (3+g/2)(2+g/2)/(6 2^g), c_5 = 3/4,
+    # kappa = C c_5 2^{1+g/2}/(2+g/2) = (6+g) 2^{-3-g/2}
+    assert sp.simplify(local_exponent(L.vanishing(5, g)).kappa - (6 + g) * 2 ** (-3 - g / 2)) == 0
+    r = from_distance_cdf(cap_probability_hyper(d))
+    assert sp.simplify(sp.gammasimp(r.kappa / kappa())) == 1

@@ -5,6 +5,8 @@ respect to the normalized uniform measure, written in geodesic polar coordinates
 query q (see :mod:`attnlimits.theory.local_exponent`). Only the law is written here; its exponent and
 constant are derived by :func:`~attnlimits.theory.local_exponent.local_exponent`.
 
+The dimension d (and m) may be an integer or a sympy symbol such as :data:`attnlimits.theory.sphere.d`.
+
 - uniform on S^{d-1};
 - von Mises-Fisher vMF(mu, kappa0): density exp(kappa0 <mu, K>) / M(kappa0), M(kappa0) = 0F1(; d/2; kappa0^2/4)
   (DLMF 10.25.2, 10.39.9), mu at angle ``angle`` from q;
@@ -25,7 +27,7 @@ import sympy as sp
 from attnlimits.theory.cap import cap_probability
 from attnlimits.theory.local_exponent import polar_law, theta, u
 from attnlimits.theory.sphere import _dim, half
-from attnlimits.theory.validation import InputError, dimension, real
+from attnlimits.theory.validation import InputError, real
 
 __all__ = ["uniform", "von_mises_fisher", "cap", "subsphere", "vanishing", "mu_dot_k"]
 
@@ -46,26 +48,27 @@ def mu_dot_k(angle):
 
 def uniform(d):
     """Uniform keys on S^{d-1}: density 1."""
-    return polar_law(dimension(d), sp.Integer(1), name="uniform", params=(("d", dimension(d)),))
+    dd = _dim(d)
+    return polar_law(dd, sp.Integer(1), name="uniform", params=(("d", dd),))
 
 
 def von_mises_fisher(d, kappa0, angle=0):
     """vMF(mu, kappa0) keys, mu at angle ``angle`` from q: density exp(kappa0 <mu, K>) / 0F1(; d/2; kappa0^2/4)."""
-    dd = dimension(d)
+    dd = _dim(d)
     k0 = sp.sympify(kappa0)
     if not k0.is_number or not k0.is_real:
         raise InputError(f"kappa0 must be a real number >= 0, got {kappa0!r}")
     real(float(sp.N(k0, 30)), "kappa0", low=0)
     k0 = sp.nsimplify(k0) if isinstance(kappa0, float) else k0
     ang = _angle(angle, "angle")
-    M = sp.hyper([], [sp.Rational(dd, 2)], k0**2 / 4)
+    M = sp.hyper([], [dd / 2], k0**2 / 4)
     return polar_law(dd, sp.exp(k0 * mu_dot_k(ang)) / M, name="vmf",
                      params=(("d", dd), ("kappa0", k0), ("angle", ang)))
 
 
 def cap(d, radius, angle=0):
     """Uniform keys on the cap {<mu, K> >= cos r}, r = ``radius`` in (0, pi), mu at angle ``angle`` from q."""
-    dd = dimension(d)
+    dd = _dim(d)
     r = _angle(radius, "radius")
     if r == 0 or r == sp.pi:
         raise InputError("the cap radius must be in (0, pi)")
@@ -77,22 +80,22 @@ def cap(d, radius, angle=0):
 
 def subsphere(d, m):
     """Uniform keys on a great subsphere S^{m-1} (2 <= m <= d) through q."""
-    dd = dimension(d)
-    mm = dimension(m, "m")
+    dd = _dim(d)
+    mm = _dim(m, "m")
     return polar_law(dd, sp.Integer(1), m=mm, name="subsphere", params=(("d", dd), ("m", mm)))
 
 
 def vanishing(d, gamma):
     """Density |K - q|^gamma / E|K - q|^gamma (gamma > -(d-1), else not integrable)."""
-    dd = dimension(d)
+    dd = _dim(d)
     g = sp.sympify(gamma)
-    if not g.is_number or not g.is_real:
-        raise InputError(f"gamma must be a real number, got {gamma!r}")
+    if not g.is_real:  # a number, or a sympy symbol declared real
+        raise InputError(f"gamma must be a real number (or a real sympy symbol), got {gamma!r}")
     g = sp.nsimplify(g) if isinstance(gamma, float) else g
     a = half(dd)
-    if a + g / 2 <= 0:
+    if (a + g / 2).is_nonpositive:
         raise InputError(f"|K - q|^gamma is not integrable on S^{dd - 1} for gamma = {gamma} <= -(d-1)")
     norm = 2**g * sp.beta(a + g / 2, a) / sp.beta(a, a)
     # |K - q| = 2 sin(theta/2) (chord of the geodesic angle theta), free of cancellation at theta -> 0
     return polar_law(dd, (2 * sp.sin(theta / 2)) ** g / norm, name="vanishing",
-                     params=(("d", dd), ("gamma", g)))
+                     params=(("d", dd), ("gamma", g)), symbols=g.free_symbols)

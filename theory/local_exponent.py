@@ -93,28 +93,33 @@ class LocalExponent:
                              f"there is no power law, hence no {what}")
 
 
-def _as_expr(e, name):
+def _as_expr(e, name, allowed=frozenset()):
     try:
         e = sp.sympify(e)
     except (sp.SympifyError, TypeError):
         raise InputError(f"{name} must be a sympy expression in theta and u, got {e!r}") from None
-    extra = e.free_symbols - {theta, u}
+    extra = e.free_symbols - {theta, u} - set(allowed)
     if extra:
         raise InputError(f"{name} may depend only on theta and u, found {', '.join(sorted(map(str, extra)))}")
     return e
 
 
-def polar_law(d, density, support=None, *, m=None, name="custom", params=()):
-    """Build and validate a :class:`PolarLaw` (numeric d and m; expressions in ``theta``, ``u``)."""
+def polar_law(d, density, support=None, *, m=None, name="custom", params=(), symbols=()):
+    """Build and validate a :class:`PolarLaw`: expressions in ``theta``, ``u`` (and the dimension symbols).
+
+    d and m may be integers or sympy symbols (e.g. :data:`attnlimits.theory.sphere.d`); ``symbols`` lists
+    further parameter symbols the expressions may contain. Without free parameters the density is
+    checked to be finite and nonnegative on a grid of the support.
+    """
     dd = _dim(d)
-    if not dd.is_Number:
-        raise InputError("a polar law needs a numeric dimension d")
     mm = dd if m is None else _dim(m)
-    if mm > dd:
+    if dd.is_Number and mm.is_Number and mm > dd:
         raise InputError(f"the subsphere dimension m must be <= d = {dd}, got {mm}")
-    p = _as_expr(density, "density")
-    g = None if support is None else _as_expr(support, "support")
-    _check_nonnegative(p, g, mm)
+    allowed = dd.free_symbols | mm.free_symbols | set(symbols)
+    p = _as_expr(density, "density", allowed=allowed)
+    g = None if support is None else _as_expr(support, "support", allowed=allowed)
+    if not p.free_symbols - {theta, u} and (g is None or not g.free_symbols - {theta, u}):
+        _check_nonnegative(p, g, mm)  # with a symbolic dimension in the density, no grid check is possible
     return PolarLaw(dd, mm, p, g, name, tuple(params))
 
 

@@ -29,10 +29,10 @@ n = sp.Symbol("n", positive=True)  #: number of keys
 beta = sp.Symbol("beta", positive=True)  #: inverse temperature
 
 
-def _dim(dd):
+def _dim(dd, name="d"):
     if isinstance(dd, sp.Basic) and not dd.is_Number:
         return dd
-    return sp.Integer(dimension(dd))
+    return sp.Integer(dimension(dd, name))
 
 
 def half(dd=d):

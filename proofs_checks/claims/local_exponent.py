@@ -35,6 +35,18 @@ def _kappa_uniform(m):
     return 2 ** (-a) / (a * sp.beta(a, a))
 
 
+def _kappa_symbolic():
+    from attnlimits.theory.sphere import d
+
+    a = (d - 1) / 2
+    return d, 2 ** (-a) / (a * sp.beta(a, a))
+
+
+def _is_one(ratio):
+    """Exact check that a ratio of sympy expressions simplifies to 1."""
+    return sp.simplify(sp.gammasimp(sp.expand_func(ratio))) == 1
+
+
 def _same(x, y, digits=25):
     return abs(sp.N(x / y - 1, digits + 5)) < sp.Float(10) ** (-digits)
 
@@ -55,8 +67,11 @@ def _uniform(ctx):
         ok &= sp.simplify(sp.gammasimp(polar.kappa / _kappa_uniform(d))) == 1
         ok &= sp.simplify(sp.gammasimp(cdf.kappa / _kappa_uniform(d))) == 1
         figs[f"d={d}"] = str(polar.kappa)
+    d, kd = _kappa_symbolic()
+    for route in (local_exponent(uniform(d)), from_distance_cdf(cap_probability_hyper(d))):
+        ok &= sp.simplify(route.alpha - (d - 1) / 2) == 0 and _is_one(route.kappa / kd)
     return Outcome(ok, "polar route and distance-CDF route (2F1 form) both give ((d-1)/2, 2^-a/(a B(a,a))), "
-                       "d = 2, 3, 4, 7, 12", figs)
+                       "for symbolic d and d = 2, 3, 4, 7, 12", figs)
 
 
 @claim("P1.local.vmf",
@@ -77,8 +92,15 @@ def _vmf(ctx):
         r = _ratios(law, res)
         ok &= _converges(r)
         figs[f"d={d},k0={k0},angle={ang}"] = f"kappa={sp.N(res.kappa, 12)}; F/(kappa t^alpha)={[round(x, 9) for x in r]}"
-    return Outcome(ok, "engine (alpha, kappa) vs kappa_d x vMF density at q (25 digits); exact CDF by quadrature "
-                       "over (theta, u) divided by kappa t^alpha at t = 1e-2, 1e-4, 1e-6", figs)
+    # symbolic d: kappa / kappa_d is the density at q relative to uniform
+    d, kd = _kappa_symbolic()
+    k0, phi = sp.Integer(3), sp.pi / 5
+    sym = local_exponent(von_mises_fisher(d, k0, phi))
+    ok &= sp.simplify(sym.alpha - (d - 1) / 2) == 0
+    ok &= _is_one(sym.kappa / (kd * sp.exp(k0 * sp.cos(phi)) / sp.hyper([], [d / 2], k0**2 / 4)))
+    figs["symbolic_d_kappa"] = str(sym.kappa)
+    return Outcome(ok, "engine (alpha, kappa) vs kappa_d x vMF density at q (symbolic d, and 25 digits at fixed d); "
+                       "exact CDF by quadrature over (theta, u) divided by kappa t^alpha at t = 1e-2, 1e-4, 1e-6", figs)
 
 
 def _cap_case(d, r, ang):
@@ -107,7 +129,15 @@ def _cap_inside(ctx):
         rr = _ratios(law, res)
         ok &= _converges(rr)
         figs[f"d={d},r={r},angle={ang}"] = f"kappa={sp.N(res.kappa, 12)}; ratios={[round(x, 9) for x in rr]}"
-    return Outcome(ok, "engine vs kappa_d / sigma(cap) (cap mass by Arb, 25 digits); exact CDF ratio -> 1", figs)
+    from attnlimits.theory.cap import cap_probability
+    from attnlimits.theory.key_laws import cap
+    from attnlimits.theory.local_exponent import local_exponent
+
+    d, kd = _kappa_symbolic()
+    sym = local_exponent(cap(d, 1, sp.Rational(1, 2)))
+    ok &= sym.position == "interior" and _is_one(sym.kappa * cap_probability(d, 1 - sp.cos(1)) / kd)
+    return Outcome(ok, "engine vs kappa_d / sigma(cap) (symbolic d; and at fixed d with the cap mass by Arb, "
+                       "25 digits); exact CDF ratio -> 1", figs)
 
 
 @claim("P1.local.cap_boundary",
@@ -123,7 +153,15 @@ def _cap_boundary(ctx):
         rr = _ratios(law, res)
         ok &= _converges(rr, tol=3e-3)  # the boundary's curvature gives a sqrt(t) correction
         figs[f"d={d},r={r}"] = f"kappa={sp.N(res.kappa, 12)}; ratios={[round(x, 9) for x in rr]}"
-    return Outcome(ok, "engine vs kappa_d / (2 sigma(cap)); exact CDF ratio -> 1 (error ~ sqrt(t))", figs)
+    from attnlimits.theory.cap import cap_probability
+    from attnlimits.theory.key_laws import cap
+    from attnlimits.theory.local_exponent import local_exponent
+
+    d, kd = _kappa_symbolic()
+    sym = local_exponent(cap(d, 1, 1))
+    ok &= sym.position == "boundary" and _is_one(2 * sym.kappa * cap_probability(d, 1 - sp.cos(1)) / kd)
+    return Outcome(ok, "engine vs kappa_d / (2 sigma(cap)) (symbolic d; and 25 digits at fixed d); exact CDF ratio "
+                       "-> 1 (error ~ sqrt(t))", figs)
 
 
 @claim("P1.local.subsphere",
@@ -141,7 +179,11 @@ def _subsphere(ctx):
         rr = _ratios(law, res)
         ok &= _converges(rr)
         figs[f"d={d},m={m}"] = f"alpha={res.alpha}; ratios={[round(x, 9) for x in rr]}"
-    return Outcome(ok, "engine vs ((m-1)/2, kappa_m); exact CDF ratio -> 1", figs)
+    m = sp.Symbol("m", positive=True)
+    sym = local_exponent(subsphere(sp.Symbol("d", positive=True), m))
+    a = (m - 1) / 2
+    ok &= sp.simplify(sym.alpha - a) == 0 and _is_one(sym.kappa / (2 ** (-a) / (a * sp.beta(a, a))))
+    return Outcome(ok, "engine vs ((m-1)/2, kappa_m) (symbolic m, and at fixed (d, m)); exact CDF ratio -> 1", figs)
 
 
 @claim("P1.local.vanishing_density",
@@ -166,7 +208,17 @@ def _vanishing(ctx):
         rr = _ratios(law, res)
         ok &= _converges(rr)
         figs[f"d={d},gamma={g}"] = f"alpha={res.alpha}; ratios={[round(x, 9) for x in rr]}"
-    return Outcome(ok, "engine vs (d-1+gamma)/2 and the integrated leading density; exact CDF ratio -> 1", figs)
+    # symbolic d and gamma; C = 1 / E|K - q|^gamma = B(a, a) / (2^gamma B(a + gamma/2, a)) for uniform K
+    d, _ = _kappa_symbolic()
+    g = sp.Symbol("g", positive=True)
+    sym = local_exponent(vanishing(d, g))
+    a = (d - 1) / 2
+    C = sp.beta(a, a) / (2**g * sp.beta(a + g / 2, a))
+    c_d = sp.gamma(d / 2) / (sp.sqrt(sp.pi) * sp.gamma(a))
+    ok &= sp.simplify(sym.alpha - (d - 1 + g) / 2) == 0
+    ok &= _is_one(sym.kappa / (C * c_d * 2 ** (a - 1 + g / 2) / (a + g / 2)))
+    return Outcome(ok, "engine vs (d-1+gamma)/2 and the integrated leading density (symbolic d and gamma, and at "
+                       "fixed values); exact CDF ratio -> 1", figs)
 
 
 @claim("P1.local.outside_support",
