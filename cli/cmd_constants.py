@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from attnlimits.cli.common import add_digits, add_json, emit
+from attnlimits.cli.common import add_digits, emit
 from attnlimits.numerics.formatting import decimal_string
 
 

@@ -13,7 +13,7 @@ from attnlimits.numerics import key_laws as nkl
 from attnlimits.numerics.stats import z_compare
 from attnlimits.theory import key_laws as L
 from attnlimits.theory.cap import cap_probability_hyper
-from attnlimits.theory.local_exponent import (LocalExponent, from_distance_cdf, local_exponent, polar_law, theta, u)
+from attnlimits.theory.local_exponent import LocalExponent, from_distance_cdf, local_exponent, polar_law, theta
 from attnlimits.theory.sphere import n, t
 from attnlimits.theory.validation import InputError
 
