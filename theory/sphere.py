@@ -8,7 +8,9 @@ so (1 + X)/2 ~ Beta(a, a) with a = (d - 1)/2, and D = 1 - X = |q - K|^2 / 2 sati
 P(D <= t) = I_{t/2}(a, a). Near t = 0 this is kappa_d t^alpha with alpha = a and
 kappa_d = 2^{-a} / (a B(a, a)).
 
-All functions accept an integer or a sympy symbol for ``d`` and return sympy expressions.
+All functions accept an integer or a sympy symbol for ``d`` and return sympy expressions. The cap law
+and its series are in :mod:`attnlimits.theory.cap`, Watson's expansion in :mod:`attnlimits.theory.watson`,
+other key laws in :mod:`attnlimits.theory.local_exponent` and :mod:`attnlimits.theory.key_laws`.
 """
 from __future__ import annotations
 
@@ -16,17 +18,21 @@ import sympy as sp
 
 from attnlimits.theory.validation import dimension
 
-__all__ = ["d", "x", "t", "half", "x_density", "alpha", "kappa", "critical_scale"]
+__all__ = ["d", "x", "t", "s", "n", "beta", "half", "normalizer", "x_density", "distance_density",
+           "alpha", "kappa", "critical_scale", "critical_exponent"]
 
 d = sp.Symbol("d", positive=True)
 x = sp.Symbol("x", real=True)
 t = sp.Symbol("t", positive=True)
+s = sp.Symbol("s", positive=True)  #: integration variable for D
+n = sp.Symbol("n", positive=True)  #: number of keys
+beta = sp.Symbol("beta", positive=True)  #: inverse temperature
 
 
-def _dim(dd):
+def _dim(dd, name="d"):
     if isinstance(dd, sp.Basic) and not dd.is_Number:
         return dd
-    return sp.Integer(dimension(dd))
+    return sp.Integer(dimension(dd, name))
 
 
 def half(dd=d):
@@ -34,10 +40,21 @@ def half(dd=d):
     return (_dim(dd) - 1) / 2
 
 
+def normalizer(dd=d):
+    """c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)), the constant of the density of X (and of D)."""
+    D = _dim(dd)
+    return sp.gamma(D / 2) / (sp.sqrt(sp.pi) * sp.gamma((D - 1) / 2))
+
+
 def x_density(dd=d):
     """Density of X = <q, K> on [-1, 1]: Gamma(d/2)/(sqrt(pi) Gamma((d-1)/2)) (1 - x^2)^((d-3)/2)."""
     D = _dim(dd)
     return sp.gamma(D / 2) / (sp.sqrt(sp.pi) * sp.gamma((D - 1) / 2)) * (1 - x**2) ** ((D - 3) / 2)
+
+
+def distance_density(dd=d, var=s):
+    """Density of D = 1 - X on [0, 2]: c_d (s (2 - s))^{(d-3)/2}, since 1 - x^2 = s (2 - s) at x = 1 - s."""
+    return normalizer(dd) * (var * (2 - var)) ** (half(dd) - 1)
 
 
 def alpha(dd=d):
@@ -54,3 +71,8 @@ def kappa(dd=d):
 def critical_scale(n, dd=d):
     """beta*_n = (kappa_d n)^{1/alpha} = (kappa_d n)^{2/(d-1)}: the scale at which selectivity appears."""
     return (kappa(dd) * n) ** (1 / alpha(dd))
+
+
+def critical_exponent(dd=d):
+    """2/(d - 1) = 1/alpha: beta*_n grows like n^{2/(d-1)}."""
+    return 1 / alpha(dd)

@@ -1,0 +1,104 @@
+"""The cap law P(D <= t) for uniform keys on S^{d-1}, exactly and as a series in t (paper 1, §2).
+
+With a = (d - 1)/2 the distance D = 1 - <q, K> has density c_d (s (2 - s))^{a-1} on [0, 2]
+(:func:`attnlimits.theory.sphere.distance_density`), so
+
+    P(D <= t) = I_{t/2}(a, a)                                        (DLMF 8.17.2, s = 2u)
+              = (t/2)^a / (a B(a, a)) 2F1(a, 1 - a; a + 1; t/2)     (DLMF 8.17.8).
+
+Series in t (the package's own derivation, no special-function asymptotics): write
+(s (2 - s))^{a-1} = 2^{a-1} s^{a-1} (1 - s/2)^{a-1}, expand the last factor by the binomial theorem
+(|s/2| < 1 on 0 < s < 2) and integrate term by term:
+
+    P(D <= t) = sum_k  c_d 2^{a-1} binomial(a-1, k) (-1/2)^k t^{a+k} / (a + k).
+
+:func:`cap_series_terms` performs exactly these two steps with sympy (``binomial`` of a symbolic
+a, ``integrate`` of a monomial), so the coefficients are closed-form expressions of a symbolic d.
+The leading term k = 0 gives the local exponent alpha = a and the constant kappa_d = c_d 2^{a-1}/a.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from attnlimits.theory.sphere import _dim, d, half, normalizer, s, t
+from attnlimits.theory.validation import count
+
+__all__ = [
+    "cap_probability",
+    "cap_probability_hyper",
+    "density_series_terms",
+    "cap_series_terms",
+    "cap_series",
+    "derived_alpha",
+    "derived_kappa",
+    "integrate_monomial",
+]
+
+# A positive stand-in for a = (d-1)/2 while integrating: it tells sympy that s^{a-1+k} is integrable
+# at 0 (a > 0 is d > 1), which a bare positive d does not imply.
+_A = sp.Dummy("a", positive=True)
+
+
+def cap_probability(dd=d, tt=t):
+    """P(D <= t) = I_{t/2}(a, a), the regularized incomplete beta function (DLMF 8.17.2)."""
+    a = half(_dim(dd))
+    return sp.betainc_regularized(a, a, 0, tt / 2)
+
+
+def cap_probability_hyper(dd=d, tt=t):
+    """P(D <= t) = (t/2)^a / (a B(a, a)) 2F1(a, 1-a; a+1; t/2)  (DLMF 8.17.8 with b = a)."""
+    a = half(_dim(dd))
+    return (tt / 2) ** a / (a * sp.beta(a, a)) * sp.hyper([a, 1 - a], [a + 1], tt / 2)
+
+
+def density_series_terms(order, dd=d):
+    """Terms (exponent e_k, coefficient b_k) of the density of D: c_d (s(2-s))^{a-1} = sum_k b_k s^{e_k}.
+
+    Binomial theorem on (1 - s/2)^{a-1}: e_k = a - 1 + k, b_k = c_d 2^{a-1} binomial(a-1, k) (-1/2)^k.
+    For odd d (integer a) the sum terminates: binomial(a-1, k) = 0 for k >= a.
+    """
+    order = count(order, "order")
+    dd = _dim(dd)
+    a, c = half(dd), normalizer(dd)
+    return [(a - 1 + k, c * 2 ** (a - 1) * sp.binomial(a - 1, k) * sp.Rational(-1, 2) ** k)
+            for k in range(order)]
+
+
+def integrate_monomial(exponent, upper):
+    """int_0^upper s^e ds (e > -1), by sympy's integrator."""
+    return sp.integrate(s ** exponent, (s, 0, upper), conds="none")
+
+
+def cap_series_terms(order, dd=d):
+    """Terms (exponent, coefficient) of P(D <= t) = sum_k C_k t^{a+k}: term-by-term integration.
+
+    Each monomial of :func:`density_series_terms` is integrated from 0 to t by sympy, with a
+    replaced by a positive symbol during the integration (so that d > 1 is known).
+    """
+    dd = _dim(dd)
+    a = half(dd)
+    out = []
+    for k, (e, b) in enumerate(density_series_terms(order, dd)):
+        # e = a - 1 + k; integrate with the positive stand-in _A for a, then put a back
+        integral = integrate_monomial(_A - 1 + k, t).subs(_A, a)
+        coeff = sp.powsimp(b * integral / t ** (e + 1))  # no simplify: keep binomial(a-1, k), finite at every d
+        out.append((sp.simplify(e + 1), coeff))
+    return out
+
+
+def cap_series(order, dd=d, tt=t):
+    """The first ``order`` terms of the series of P(D <= t) in t, as one sympy expression."""
+    return sp.Add(*[c * tt ** e for e, c in cap_series_terms(order, dd)])
+
+
+def derived_alpha(dd=d):
+    """Exponent of the leading term of the cap series: alpha = a = (d-1)/2."""
+    return cap_series_terms(1, dd)[0][0]
+
+
+def derived_kappa(dd=d):
+    """Coefficient of the leading term of the cap series: kappa_d = c_d 2^{a-1} / a.
+
+    Equal to 2^{-a} / (a B(a, a)) by Legendre's duplication formula (checked in the claims).
+    """
+    return cap_series_terms(1, dd)[0][1]

@@ -1,0 +1,101 @@
+"""A catalog of key laws for the local-exponent engine (paper 1, §2; the others are extensions).
+
+Each constructor returns a :class:`~attnlimits.theory.local_exponent.PolarLaw`: the law's density with
+respect to the normalized uniform measure, written in geodesic polar coordinates (theta, u) about the
+query q (see :mod:`attnlimits.theory.local_exponent`). Only the law is written here; its exponent and
+constant are derived by :func:`~attnlimits.theory.local_exponent.local_exponent`.
+
+The dimension d (and m) may be an integer or a sympy symbol such as :data:`attnlimits.theory.sphere.d`.
+
+- uniform on S^{d-1};
+- von Mises-Fisher vMF(mu, kappa0): density exp(kappa0 <mu, K>) / M(kappa0), M(kappa0) = 0F1(; d/2; kappa0^2/4)
+  (DLMF 10.25.2, 10.39.9), mu at angle ``angle`` from q;
+- uniform on the cap {<mu, K> >= cos r} of geodesic radius r, centre mu at angle ``angle`` from q:
+  density 1/sigma(cap), sigma(cap) = I_{(1 - cos r)/2}(a, a);
+- uniform on a great subsphere S^{m-1} through q;
+- density proportional to |K - q|^gamma: |K - q|^2 = 2 - 2 cos(theta), normalizer
+  E|K - q|^gamma = 2^gamma B(a + gamma/2, a) / B(a, a) for uniform K (since |K - q|^2/4 ~ Beta(a, a));
+  |K - q| = 2 sin(theta/2).
+
+In polar coordinates about q with nu the unit tangent pointing towards mu:
+<mu, K> = cos(theta) cos(angle) + sin(theta) sin(angle) u.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from attnlimits.theory.cap import cap_probability
+from attnlimits.theory.local_exponent import polar_law, theta, u
+from attnlimits.theory.sphere import _dim, half
+from attnlimits.theory.validation import InputError, real
+
+__all__ = ["uniform", "von_mises_fisher", "cap", "subsphere", "vanishing", "mu_dot_k"]
+
+
+def _angle(x, name):
+    """An angle in [0, pi] given as a number or a sympy expression (e.g. pi/3)."""
+    v = sp.sympify(x)
+    if not v.is_number or not v.is_real:
+        raise InputError(f"{name} must be a real number in [0, pi], got {x!r}")
+    real(float(sp.N(v, 30)), name, low=0, high=float(sp.N(sp.pi, 30)))
+    return sp.nsimplify(v) if isinstance(x, float) else v
+
+
+def mu_dot_k(angle):
+    """<mu, K> in polar coordinates about q, for mu at geodesic angle ``angle`` from q."""
+    return sp.cos(theta) * sp.cos(angle) + sp.sin(theta) * sp.sin(angle) * u
+
+
+def uniform(d):
+    """Uniform keys on S^{d-1}: density 1."""
+    dd = _dim(d)
+    return polar_law(dd, sp.Integer(1), name="uniform", params=(("d", dd),))
+
+
+def von_mises_fisher(d, kappa0, angle=0):
+    """vMF(mu, kappa0) keys, mu at angle ``angle`` from q: density exp(kappa0 <mu, K>) / 0F1(; d/2; kappa0^2/4)."""
+    dd = _dim(d)
+    k0 = sp.sympify(kappa0)
+    if not k0.is_number or not k0.is_real:
+        raise InputError(f"kappa0 must be a real number >= 0, got {kappa0!r}")
+    real(float(sp.N(k0, 30)), "kappa0", low=0)
+    k0 = sp.nsimplify(k0) if isinstance(kappa0, float) else k0
+    ang = _angle(angle, "angle")
+    M = sp.hyper([], [dd / 2], k0**2 / 4)
+    return polar_law(dd, sp.exp(k0 * mu_dot_k(ang)) / M, name="vmf",
+                     params=(("d", dd), ("kappa0", k0), ("angle", ang)))
+
+
+def cap(d, radius, angle=0):
+    """Uniform keys on the cap {<mu, K> >= cos r}, r = ``radius`` in (0, pi), mu at angle ``angle`` from q."""
+    dd = _dim(d)
+    r = _angle(radius, "radius")
+    if r == 0 or r == sp.pi:
+        raise InputError("the cap radius must be in (0, pi)")
+    ang = _angle(angle, "angle")
+    mass = cap_probability(dd, 1 - sp.cos(r))
+    return polar_law(dd, 1 / mass, support=mu_dot_k(ang) - sp.cos(r), name="cap",
+                     params=(("d", dd), ("radius", r), ("angle", ang)))
+
+
+def subsphere(d, m):
+    """Uniform keys on a great subsphere S^{m-1} (2 <= m <= d) through q."""
+    dd = _dim(d)
+    mm = _dim(m, "m")
+    return polar_law(dd, sp.Integer(1), m=mm, name="subsphere", params=(("d", dd), ("m", mm)))
+
+
+def vanishing(d, gamma):
+    """Density |K - q|^gamma / E|K - q|^gamma (gamma > -(d-1), else not integrable)."""
+    dd = _dim(d)
+    g = sp.sympify(gamma)
+    if not g.is_real:  # a number, or a sympy symbol declared real
+        raise InputError(f"gamma must be a real number (or a real sympy symbol), got {gamma!r}")
+    g = sp.nsimplify(g) if isinstance(gamma, float) else g
+    a = half(dd)
+    if (a + g / 2).is_nonpositive:
+        raise InputError(f"|K - q|^gamma is not integrable on S^{dd - 1} for gamma = {gamma} <= -(d-1)")
+    norm = 2**g * sp.beta(a + g / 2, a) / sp.beta(a, a)
+    # |K - q| = 2 sin(theta/2) (chord of the geodesic angle theta), free of cancellation at theta -> 0
+    return polar_law(dd, (2 * sp.sin(theta / 2)) ** g / norm, name="vanishing",
+                     params=(("d", dd), ("gamma", g)), symbols=g.free_symbols)
