@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from attnlimits.cli.common import add_digits, add_json, emit
-from attnlimits.numerics.formatting import decimal_string, scientific_string
+from attnlimits.numerics.formatting import ball_string, decimal_string, scientific_string
 
 
 def register(sub):
@@ -18,7 +18,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    from attnlimits.numerics.cap import ball_text, cap_probability, check_t, log_cap_probability
+    from attnlimits.numerics.cap import cap_probability, check_t, log_cap_probability
     from attnlimits.numerics.precision import check_digits
     from attnlimits.theory.validation import dimension
 
@@ -30,7 +30,7 @@ def run(args) -> int:
     out = {"d": str(d), "t": t, "digits": str(digits),
            "probability": scientific_string(p, digits), "log_probability": decimal_string(lp, digits)}
     if args.certified:
-        out["probability_ball"] = ball_text(cap_probability(d, t, digits, certified=True), digits)
-        out["log_probability_ball"] = ball_text(log_cap_probability(d, t, digits, certified=True), digits)
+        out["probability_ball"] = ball_string(cap_probability(d, t, digits, certified=True), digits)
+        out["log_probability_ball"] = ball_string(log_cap_probability(d, t, digits, certified=True), digits)
     emit(out, args.json, title=f"P(D <= {t}) for a uniform key on S^{d - 1}")
     return 0

@@ -25,7 +25,7 @@ from attnlimits.numerics.precision import arb_digits, check_digits, working_digi
 from attnlimits.theory.validation import InputError, dimension, real
 
 __all__ = ["cap_probability", "log_cap_probability", "cap_probability_mpmath", "cap_probability_quad", "cap_series_coefficients",
-           "check_t", "ball_text"]
+           "check_t"]
 
 
 def check_t(t):
@@ -76,11 +76,6 @@ def cap_probability_mpmath(d, t, digits=20):
         else:
             p = 1 - mpmath.betainc(a, a, 0, 1 - tt / 2, regularized=True)
         return +p
-
-
-def ball_text(ball, digits):
-    """An Arb ball as '[midpoint +/- radius]' with ``digits`` + 2 digits of the midpoint shown."""
-    return ball.str(digits + 2, radius=True)
 
 
 def _arb_to_mpf(ball, digits):

@@ -13,6 +13,8 @@ def decimal_string(x, digits: int) -> str:
     """
     with mpmath.workdps(digits + 10):
         v = mpmath.mpf(x) if not isinstance(x, mpmath.mpc) else x
+        if v == 0:
+            return "0." + "0" * (digits - 1) if digits > 1 else "0"
         return mpmath.nstr(v, digits, strip_zeros=False, min_fixed=-5, max_fixed=15)
 
 
@@ -26,6 +28,9 @@ def scientific_string(x, digits: int) -> str:
         return s
 
 
-def ball_string(ball) -> str:
-    """A python-flint arb ball as '[mid +/- rad]' (Arb's own notation)."""
-    return str(ball)
+def ball_string(ball, digits: int) -> str:
+    """A python-flint arb ball as '[midpoint +/- radius]' with ``digits`` + 2 digits of the midpoint shown.
+
+    (``str(ball)`` would print at the context's current precision, making the ball look wider.)
+    """
+    return ball.str(digits + 2, radius=True)
