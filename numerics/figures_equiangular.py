@@ -17,6 +17,7 @@ import os
 import numpy as np
 
 from attnlimits.numerics import almost_simplex as AS
+from attnlimits.numerics.figures import FigureSpec
 
 __all__ = ["make_figures", "heatmap_data", "eta_curve_data"]
 
@@ -42,20 +43,15 @@ def eta_curve_data(d, n, rho, gammas, probes, seed):
     return np.array(out)
 
 
-def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
-    """Write the PNG figures into ``out_dir``; returns their paths. ``quick`` uses small n and coarse grids.
+def _plt():
+    from attnlimits.numerics.figures import pyplot
 
-    ``critical_rows`` (output of :func:`attnlimits.numerics.critical_beta.table`) adds the critical-beta figure.
-    """
-    import matplotlib
+    return pyplot()
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    from attnlimits.numerics import equiangular as EQ
-
-    os.makedirs(out_dir, exist_ok=True)
-    paths = []
+def heatmap_figure(path, *, quick=False, seed=2510):
+    """Paper 2, Figure 1: the mean angle ratio over (rho, gamma) for d = 2, 32, 512, with gamma = 1/(1 - rho)."""
+    plt = _plt()
     n = 24 if quick else 256
     dims = (2, 32, 512)
     rhos = np.linspace(0.05, 0.9, 4 if quick else 30)
@@ -73,11 +69,17 @@ def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
     axes[0].set_ylabel(r"$\gamma$  ($\beta = \gamma \log n$)")
     axes[0].legend(loc="upper left")
     fig.colorbar(im, ax=axes, label="mean angle ratio")
-    p = os.path.join(out_dir, "equiangular_heatmap.png")
-    fig.savefig(p, dpi=110)
+    fig.savefig(path, dpi=110)
     plt.close(fig)
-    paths.append(p)
 
+
+def eta_figure(path, *, quick=False, seed=2510):
+    """Paper 2, Figure 2: eta against gamma (Hutchinson on Gaussian tokens) beside the exact equiangular curve."""
+    from attnlimits.numerics import equiangular as EQ
+
+    plt = _plt()
+    n = 24 if quick else 256
+    dims = (2, 32, 512)
     rho = 0.5
     ng = np.linspace(0.5, 5.0, 4 if quick else 24)
     n_eta = n if quick else 128
@@ -96,26 +98,66 @@ def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
     ax.set_ylabel(r"$\eta = \|\nabla_X X'\|_F^2/(nd)$")
     ax.set_title(rf"$\rho = {rho}$, n = {n_eta}")
     ax.legend(fontsize=8)
-    p = os.path.join(out_dir, "equiangular_eta.png")
-    fig.savefig(p, dpi=110)
+    fig.savefig(path, dpi=110)
     plt.close(fig)
-    paths.append(p)
 
+
+#: the (d, n) grid of the critical-beta figure (the full table of the EXT.meeting.table claim is larger)
+FIGURE_DS = (3, 8, 32, 128, 1024)
+FIGURE_NS = (10**2, 10**4, 10**6, 10**9, 10**12)
+
+
+def critical_beta_figure(path, *, critical_rows=None):
+    """beta_crit(n, d)/law against n for the three laws of :mod:`attnlimits.numerics.critical_beta`."""
+    plt = _plt()
+    if critical_rows is None:
+        from attnlimits.numerics.critical_beta import table
+
+        critical_rows = table(FIGURE_DS, FIGURE_NS)
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4), constrained_layout=True)
+    keys = (("ratio_paper1_power", r"$\beta_{crit}/(\kappa_d n)^{2/(d-1)}$"),
+            ("ratio_gaussian_scores", r"$\beta_{crit}/\sqrt{2 d \log n}$"),
+            ("ratio_log_n", r"$\beta_{crit}/\log n$"))
+    ds = sorted({r["d"] for r in critical_rows})
+    for ax, (k, lab) in zip(axes, keys):
+        for d in ds:
+            rows = [r for r in critical_rows if r["d"] == d]
+            ax.loglog([r["n"] for r in rows], [r[k] for r in rows], "o-", label=f"d = {d}")
+        ax.set_xlabel("n")
+        ax.set_title(lab)
+    axes[0].legend(fontsize=8)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
+    """Write the PNG figures into ``out_dir``; returns their paths. ``quick`` uses small n and coarse grids.
+
+    ``critical_rows`` (output of :func:`attnlimits.numerics.critical_beta.table`) adds the critical-beta figure.
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    paths = [os.path.join(out_dir, "equiangular_heatmap.png"), os.path.join(out_dir, "equiangular_eta.png")]
+    heatmap_figure(paths[0], quick=quick, seed=seed)
+    eta_figure(paths[1], quick=quick, seed=seed)
     if critical_rows:
-        fig, axes = plt.subplots(1, 3, figsize=(14, 4), constrained_layout=True)
-        keys = (("ratio_paper1_power", r"$\beta_{crit}/(\kappa_d n)^{2/(d-1)}$"),
-                ("ratio_gaussian_scores", r"$\beta_{crit}/\sqrt{2 d \log n}$"),
-                ("ratio_log_n", r"$\beta_{crit}/\log n$"))
-        ds = sorted({r["d"] for r in critical_rows})
-        for ax, (k, lab) in zip(axes, keys):
-            for d in ds:
-                rows = [r for r in critical_rows if r["d"] == d]
-                ax.loglog([r["n"] for r in rows], [r[k] for r in rows], "o-", label=f"d = {d}")
-            ax.set_xlabel("n")
-            ax.set_title(lab)
-        axes[0].legend(fontsize=8)
-        p = os.path.join(out_dir, "critical_beta.png")
-        fig.savefig(p, dpi=110)
-        plt.close(fig)
-        paths.append(p)
+        paths.append(os.path.join(out_dir, "critical_beta.png"))
+        critical_beta_figure(paths[2], critical_rows=critical_rows)
     return paths
+
+
+FIGURES = [
+    FigureSpec("equiangular_heatmap",
+               "Paper 2, Figure 1 regenerated: mean angle ratio (1 - <y_i', y_j'>)/(1 - <y_i, y_j>) after one "
+               "attention layer over (rho, gamma), beta = gamma log n, for Gaussian tokens x_i = sqrt(rho) z_0 + "
+               "sqrt(1 - rho) z_i with d = 2, 32, 512 (n = 256). Red: gamma = 1/(1 - rho). The transition sharpens "
+               "as d grows (tokens become equiangular).", heatmap_figure),
+    FigureSpec("equiangular_eta",
+               "Paper 2, Figure 2 regenerated: the gradient statistic eta = |dX'/dX|_F^2/(nd) against gamma at "
+               "rho = 0.5, by Hutchinson's estimator (error bars: one standard error) on Gaussian tokens, beside "
+               "the exact equiangular value at n = d = 128 and the limits of Theorem 2.4.", eta_figure),
+    FigureSpec("critical_beta",
+               "Where the two papers meet: the exact finite-(n, d) critical beta (E W_(1) = 1/2 for i.i.d. "
+               "uniform keys) divided by (kappa_d n)^{2/(d-1)} (paper 1), by sqrt(2 d log n) (Gaussian scores) "
+               "and by log n (paper 2), for d = 3..1024 and n = 1e2..1e12. A flat curve is the law that holds.",
+               critical_beta_figure),
+]
