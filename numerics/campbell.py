@@ -49,6 +49,13 @@ class LimitIntensity:
         """ρ(v) dv/ds for v = h s² on the first panel: 2 c h^α s^{2α-1} (smooth for half-integer α)."""
         return 2 * self.c * h ** self.alpha * s ** (2 * self.alpha - 1)
 
+    def dlogrho(self, v: float) -> float:
+        return (float(self.alpha.mid()) - 1) / v if v > 0 else 0.0
+
+    def peak(self) -> float:
+        """Where ρ(v) e^{−v} is largest: v = α − 1 (or 0)."""
+        return max(float(self.alpha.mid()) - 1, 0.0)
+
     def mass(self, v0):
         """∫_0^{v0} ρ = λ^{-α} v0^α."""
         return (v0 / self.lam) ** self.alpha
@@ -95,6 +102,22 @@ class FiniteIntensity:
         v = self.v_end - h * s * s
         return (self.logc + (a - 1) * (v.log() - self.beta.log()) + a * h.log()
                 + (2 * a - 1) * s.log()).exp() * 2
+
+    def dlogrho(self, v: float) -> float:
+        a1 = float(self.a.mid()) - 1
+        b2 = 2 * float(self.beta.mid())
+        if v <= 0 or v >= b2:
+            return 0.0
+        return a1 * (1 / v - 1 / (b2 - v))
+
+    def peak(self) -> float:
+        """Where ρ_n(v) e^{−v} is largest: the root of (a−1)(1/v − 1/(2β−v)) = 1 in (0, β]."""
+        a1 = float(self.a.mid()) - 1
+        b = float(self.beta.mid())
+        if a1 <= 0:
+            return 0.0
+        p = b + a1
+        return p - math.sqrt(max(p * p - 2 * a1 * b, 0.0))
 
     def mass(self, v0):
         """∫_0^{v0} ρ_n = n I_{v0/(2β)}(a, a)."""
@@ -151,55 +174,82 @@ def _geometry(model, a, b, kind, rule):
 
 
 def _panels(model, t, tail_width=4):
-    """Panels for the sweep at t, on fixed grids (quarter panels below log t − 1.5, unit panels, then width 4).
+    """Panels for the sweep at t.
 
     Below v0 = log t − log(prec ln 2 + 30) every E(v) = exp(−t e^{−v}) is below 2^{−prec}, so only the
-    mass of ρ matters there; the tail reaches past the step at log t and past the bulk of ρ e^{−v}.
+    mass of ρ matters there. Above, panel widths are the smallest of: 1/4 where t e^{−v} > e^{1.5}
+    (E steep), 1 up to log t + 8, 4 in the tail; 4/|d log ρ/dv| (ρ steep: large α, large d);
+    and a third of the distance to a singular end of the range (geometric grading). For α ≤ 8 the
+    range v ∈ [0, 1] (or [0, 4] for non-integer α) is covered in the variable s = √v, where
+    ρ dv = 2c s^{2α−1} ds is smooth. The tail reaches past the step at log t and past the bulk
+    of ρ e^{−v}; everything below 2^{−prec} of the mass is dropped.
     """
     L = t.log()
     bits = ctx.prec
+    tiny = 2.0 ** (-bits - 10)
     c0 = math.log(bits * math.log(2) + 30)
     Lf = float(L.mid())
     alpha_f = float(model.alpha.mid())
     v0 = max(0, math.floor(Lf - c0))
     tail_len = bits * math.log(2) + 12 + 10 * max(alpha_f - 1, 0) ** 0.5
-    v_hi = max(Lf, alpha_f) + tail_len
+    v_hi = max(Lf, model.peak()) + tail_len
     end = model.v_end
     end_f = None if end is None else float(end.mid())
     if end_f is not None and v0 >= end_f:
         return end, []
-    unit_hi = tail_width * math.ceil((max(Lf, 0) + 8) / tail_width)
-    # where t e^{-v} > e^{1.5} the factor E varies steeply: quarter panels there (fixed grid k/4)
-    quarter_hi = max(v0, math.floor(Lf - 1.5))
+    unit_hi = max(Lf, 0) + 8
+    quarter_hi = Lf - 1.5
     out = []
-    if v0 == 0:
-        # v ∈ [0, 1] in the variable s = √v (ρ dv = 2c s^{2α−1} ds is smooth for half-integer α),
-        # on s-panels of width 1/8 so that neither the steep E nor the growth of e^{−s²} off the
-        # real axis limits the Gauss rule
-        if end_f is not None and end_f <= 1:
+    if v0 == 0 and alpha_f <= 8:
+        s_top = 8 if alpha_f == int(alpha_f) else 16
+        if end_f is not None and end_f <= (s_top / 8) ** 2 + 0.5:
             out.append(((arb(0), end / 2), ("sq", arb(0), (end / 2).sqrt())))
             out.append(((end / 2, end), "sq_end"))
             return arb(0), out
-        # for non-integer α, ρ is singular at 0: stay in s up to v = 4 so that the first plain
-        # panel is 9 half-widths away from the singularity
-        s_top = 8 if alpha_f == int(alpha_f) else 16
-        if end_f is not None and end_f <= (s_top / 8) ** 2:
-            s_top = 8
         for j in range(s_top):
             sa, sb = arb(j) / 8, arb(j + 1) / 8
             out.append(((sa * sa, sb * sb), ("sq", sa, sb)))
-        k, kf = arb(s_top // 8) ** 2, float((s_top // 8) ** 2)
+        k = arb(s_top // 8) ** 2
+    elif v0 == 0:
+        # large α: the mass below v_s is negligible; grade geometrically from there
+        k = model.__dict__.get("_v_start")
+        if k is None:
+            k = model._v_start = model.mass_inverse(arb(tiny))
+        v0 = k
     else:
-        k, kf = arb(v0), float(v0)
+        k = arb(v0)
+    kf = float(k.mid())
+    singular_end = end_f is not None and (alpha_f != int(alpha_f) or alpha_f > 8)
     while kf < v_hi:
-        w = 0.25 if kf < quarter_hi else (1 if kf < unit_hi else tail_width)
-        a, b = k, k + arb(w)
-        if end_f is not None and kf + w >= end_f:
-            out.append(((a, end), "sq_end"))
-            break
-        out.append(((a, b), "plain"))
+        w = 0.25 if kf < quarter_hi else (1.0 if kf < unit_hi else float(tail_width))
+        g = abs(model.dlogrho(kf))
+        if g > 0:
+            w = min(w, 4 / g)
+        if kf > 0:
+            w = min(w, kf / 1.5) if kf < 1 else w
+        if end_f is not None:
+            rest = end_f - kf
+            if alpha_f <= 8 and rest <= max(w, 0.25) * 1.5:
+                out.append(((k, end), "sq_end"))
+                break
+            if singular_end:
+                w = min(w, rest / 3)
+                g2 = abs(model.dlogrho(min(kf + w, end_f - 1e-300)))
+                if g2 > 0:
+                    w = min(w, 4 / g2)
+                if rest < 1 and float(model.mass(end - k).mid()) < tiny:
+                    break
+            elif rest <= w:
+                out.append(((k, end), "plain"))
+                break
+        else:
+            g2 = abs(model.dlogrho(kf + w))
+            if g2 > 0:
+                w = min(w, 4 / g2)
+        b = k + arb(w)
+        out.append(((k, b), "plain"))
         k, kf = b, kf + w
-    return arb(v0), out
+    return arb(v0) if not isinstance(v0, arb) else v0, out
 
 
 def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24):
@@ -236,12 +286,15 @@ def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24):
                 per_node.append((W * e * E, A + c))
             A = A + sum((wj * av for wj, av in zip(rule.w, a_vals)), arb(0))
     I = [arb(0)] * k_max
-    if k_max and model.finite:
+    if k_max and model.finite and model.n_int == 1:
+        I[0] = sum((base for base, Ai in per_node), arb(0))
+    elif k_max and model.finite:
         n = model.n
         nm1 = n - 1
         for base, Ai in per_node:
             x = (Phi + Ai) / n
-            if x >= 1:
+            # (1 − x)^{n−1} with 1 − x below the working precision is 0 to that precision
+            if not (1 - x > 0) or float((1 - x).mid()) < 1e-30 * float(x.mid()):
                 continue
             I[0] += base * (nm1 * (-x).log1p()).exp()
     elif k_max:

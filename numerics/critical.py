@@ -274,7 +274,10 @@ def first_point_functionals(alpha, lam, digits: int = 20, *, h=None) -> dict:
         work = dg + 15
         tau_max = work * math.log(10) + 10
         extra = int(tau_max / math.log(10)) + 10
-        M = int(math.e * tau_max + work * math.log(10) / math.log(max(tau_max, 2)) + 40)
+        # series length: the dropped terms, at most τ_max^M/M! times C_m ≤ C_1, below 10^{−work−10}
+        M = int(tau_max) + 1
+        while M * math.log(tau_max) - math.lgamma(M + 1) > -(work + 10) * math.log(10):
+            M += 1
         if h is None:
             h = 1 / 16 if work <= 36 else (1 / 32 if work <= 60 else 1 / 64)
         with arb_digits(digits + extra):
@@ -295,8 +298,9 @@ def first_point_functionals(alpha, lam, digits: int = 20, *, h=None) -> dict:
             xr = mpmath.log(2 * y_hi / a_ + 1)
             vals, n_outer, err = de_integrate(integrand, center=0, a_left=a_, a_right=a_, x_left=xl,
                                               x_right=xr, digits=dg)
+    # no unary plus here: outside working_digits it would round to the caller's precision
     w1, s2, hh = vals
-    return {"E_W1": +w1, "E_sum_W2": +s2, "E_entropy": +hh, "outer_nodes": n_outer, "outer_error": err,
+    return {"E_W1": w1, "E_sum_W2": s2, "E_entropy": hh, "outer_nodes": n_outer, "outer_error": err,
             "inner_nodes": len(nodes), "seconds": time.perf_counter() - t0}
 
 
