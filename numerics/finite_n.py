@@ -180,7 +180,11 @@ def exact_finite_d3(n, beta, digits: int = 15, *, which=("E_W1", "E_sum_W2")) ->
             return t * t * m2 * mpmath.exp((n - 1) * mpmath.log(L))
 
         c = -(mpmath.log(n) + mpmath.log(-mpmath.expm1(-2 * b) / (2 * b)))
-        s_hi = 2 * b + mpmath.log(mpmath.mp.prec) + 8
+        # beyond v* with n P(βD <= v*) = prec ln 2 + 25 the power (E e^{−tY})^{n−1} is negligible once
+        # log t > v* + log(prec); otherwise e^{−t e^{−2β}} ends the range
+        need = mpmath.mp.prec * math.log(2) + 25
+        v_star = 2 * b * need / n if n > need else 2 * b
+        s_hi = v_star + mpmath.log(need) + 8
         s_lo = c - mpmath.mp.prec * math.log(2) - 20
         pts = sorted(set([s_lo, c - 20, c - 5, c, c + 5, c + 20] + [x for x in (2 * b, b) if s_lo < x < s_hi] + [s_hi]))
         pts = [p for p in pts if s_lo <= p <= max(s_hi, c + 20)]

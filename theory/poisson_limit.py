@@ -118,6 +118,8 @@ def steutel_residual(theta):
 def dickman_constant_limit(theta):
     """lim_{s→∞} s^θ e^{−θ Ein(s)}, which must equal C Γ(θ) when f(x) ~ C x^{θ−1} at 0 (Tauberian)."""
     s = sp.Symbol("s", positive=True)
-    # Ein(s) − log s → γ since E_1(s) → 0
-    expo = sp.limit(Ein(s) - sp.log(s), s, sp.oo)
+    # Ein(s) − log s = γ + E_1(s), and 0 < E_1(s) < e^{−s}/s (DLMF 6.8.2) → 0: squeeze
+    rest = sp.simplify(Ein(s) - sp.log(s) - sp.expint(1, s))
+    squeeze = sp.limit(sp.exp(-s) / s, s, sp.oo)
+    expo = sp.limit(rest, s, sp.oo) + squeeze
     return sp.exp(-theta * expo)
