@@ -56,6 +56,10 @@ class LimitIntensity:
         """Where ρ(v) e^{−v} is largest: v = α − 1 (or 0)."""
         return max(float(self.alpha.mid()) - 1, 0.0)
 
+    def width(self) -> float:
+        """Gaussian width of ρ e^{−v} at its peak: 1/sqrt(−(log ρ)''), = sqrt(α − 1); at least 1."""
+        return max(math.sqrt(max(float(self.alpha.mid()) - 1, 0.0)), 1.0)
+
     def mass(self, v0):
         """∫_0^{v0} ρ = λ^{-α} v0^α."""
         return (v0 / self.lam) ** self.alpha
@@ -118,6 +122,15 @@ class FiniteIntensity:
             return 0.0
         p = b + a1
         return p - math.sqrt(max(p * p - 2 * a1 * b, 0.0))
+
+    def width(self) -> float:
+        """Gaussian width of ρ_n e^{−v} at its peak: 1/sqrt((a−1)(1/p² + 1/(2β−p)²)); at least 1."""
+        a1 = float(self.a.mid()) - 1
+        b = float(self.beta.mid())
+        p = self.peak()
+        if a1 <= 0 or p <= 0:
+            return 1.0
+        return max(1 / math.sqrt(a1 * (1 / p ** 2 + 1 / (2 * b - p) ** 2)), 1.0)
 
     def mass(self, v0):
         """∫_0^{v0} ρ_n = n I_{v0/(2β)}(a, a)."""
@@ -191,8 +204,11 @@ def _panels(model, t, tail_width=4):
     Lf = float(L.mid())
     alpha_f = float(model.alpha.mid())
     v0 = max(0, math.floor(Lf - c0))
-    tail_len = bits * math.log(2) + 12 + 10 * max(alpha_f - 1, 0) ** 0.5
-    v_hi = max(Lf, model.peak()) + tail_len
+    # past the step at log t the integrands decay at least like e^{−(v − log t)} times ρ(v)/ρ(log t); past
+    # the peak p of ρ e^{−v} they fall like a Gaussian of width σ: cover both to 2^{−prec}
+    depth = bits * math.log(2)
+    p = model.peak()
+    v_hi = max(Lf + depth + 12, p + 1.5 * model.width() * math.sqrt(2 * depth) + 12)
     end = model.v_end
     end_f = None if end is None else float(end.mid())
     if end_f is not None and v0 >= end_f:
@@ -210,12 +226,15 @@ def _panels(model, t, tail_width=4):
             sa, sb = arb(j) / 8, arb(j + 1) / 8
             out.append(((sa * sa, sb * sb), ("sq", sa, sb)))
         k = arb(s_top // 8) ** 2
-    elif v0 == 0:
-        # large α: the mass below v_s is negligible; grade geometrically from there
-        k = model.__dict__.get("_v_start")
-        if k is None:
-            k = model._v_start = model.mass_inverse(arb(tiny))
+    elif alpha_f > 8:
+        # large α: the mass below v_s is negligible; start there (or at v0 if higher)
+        vs = model.__dict__.get("_v_start")
+        if vs is None:
+            vs = model._v_start = model.mass_inverse(arb(tiny))
+        k = vs if float(vs.mid()) > v0 else arb(v0)
         v0 = k
+        if end_f is not None and float(k.mid()) >= end_f:
+            return end, []
     else:
         k = arb(v0)
     kf = float(k.mid())
