@@ -1,0 +1,62 @@
+"""``attnlimits law critical``: functionals of the critical-regime Poisson limit (paper 1, §3–4)."""
+from __future__ import annotations
+
+from attnlimits.cli.common import add_digits, add_json, dimension_arg, emit, positive_arg
+
+
+def register(sub):
+    p = sub.add_parser("critical", help="the Poisson limit at beta_n = lambda (kappa n)^{1/alpha}",
+                       description="Functionals of the ranked limiting weights W_(1) >= W_(2) >= ... and of the "
+                                   "limiting output, by the Campbell-Mecke route (d = 3 also by the Ein closed forms). "
+                                   "Give --d (or --alpha) and --lam (or --c; --c needs --d or --kappa).")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--d", type=dimension_arg, help="dimension: alpha = (d-1)/2, kappa = kappa_d")
+    g.add_argument("--alpha", type=positive_arg("alpha"), help="local exponent alpha (instead of d)")
+    p.add_argument("--kappa", type=positive_arg("kappa"), help="cap constant kappa (with --alpha, for --c)")
+    h = p.add_mutually_exclusive_group(required=True)
+    h.add_argument("--lam", type=positive_arg("lambda"), help="lambda in beta_n = lambda (kappa n)^{1/alpha}")
+    h.add_argument("--c", type=positive_arg("c"), help="c in beta_n = c n^{1/alpha}")
+    p.add_argument("--route", choices=("campbell", "first_point"), default="campbell",
+                   help="campbell (all functionals, default) or first_point (E_W1, E_sum_W2, E_entropy)")
+    add_digits(p, 20)
+    add_json(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import mpmath
+
+    from attnlimits.numerics import critical as C
+    from attnlimits.numerics.formatting import decimal_string
+    from attnlimits.numerics.precision import check_digits
+
+    k = check_digits(args.digits)
+    prm = C.parameters(alpha=args.alpha, d=args.d, lam=args.lam, c=args.c, kappa=args.kappa, digits=k)
+    out = {"alpha": decimal_string(prm.alpha, k), "lambda": decimal_string(prm.lam, k),
+           "c": decimal_string(prm.c, k) if prm.c is not None else None,
+           "conversion": "c = lambda * kappa^(1/alpha)"}
+    if prm.kappa is not None:
+        out["kappa"] = decimal_string(prm.kappa, k)
+    if args.route == "first_point":
+        r = C.first_point_functionals(prm.alpha, prm.lam, k)
+        for key in ("E_W1", "E_sum_W2", "E_entropy"):
+            out[key] = decimal_string(r[key], k)
+        out["E_T"] = decimal_string(C.mean_T(prm.alpha, prm.lam, k), k)
+    else:
+        r = C.campbell_functionals(prm.alpha, prm.lam, k, k_max=5)
+        for j, x in enumerate(r["E_W"], 1):
+            out[f"E_W{j}"] = decimal_string(x, k)
+        with mpmath.workdps(k + 20):
+            top = mpmath.mpf(0)
+            for j, x in enumerate(r["E_W"], 1):
+                top += x
+                out[f"E_top{j}_mass"] = decimal_string(top, k)
+        for key in ("E_sum_W2", "E_entropy", "E_T", "E_log_T", "E_normal", "E_normal_sq", "E_tangential_sq"):
+            out[key] = decimal_string(r[key], k)
+        out["E_tangential_mean"] = "0"
+        if abs(prm.alpha - 1) == 0:
+            out["P_W1_gt_half"] = decimal_string(C.max_weight_tail(prm.lam, mpmath.mpf(1) / 2, k), k)
+    out["route"] = args.route
+    out["seconds"] = f"{r['seconds']:.2f}"
+    emit(out, args.json, title="critical regime: Poisson limit functionals")
+    return 0

@@ -1,0 +1,44 @@
+"""``attnlimits law supercritical``: collapse on the nearest key (paper 1, §3; notes §7)."""
+from __future__ import annotations
+
+from attnlimits.cli.common import add_digits, add_json, dimension_arg, emit, positive_arg, real_arg
+
+
+def register(sub):
+    p = sub.add_parser("supercritical", help="collapse of the weights on the nearest key as lambda grows",
+                       description="Gap law of S_2 - S_1 (the lambda -> infinity law of -log(1 - W_(1))/lambda), the "
+                                   "Weibull law of the nearest distance, and for d = 3 the exact P(W_(1) > 1 - eps) "
+                                   "and the output's excess distance over the nearest key.")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--d", type=dimension_arg)
+    g.add_argument("--alpha", type=positive_arg("alpha"))
+    p.add_argument("--lam", type=positive_arg("lambda"), default=None, help="lambda (for the d = 3 exact laws)")
+    p.add_argument("--eps", type=positive_arg("eps"), default="0.01", help="eps in P(W_(1) > 1 - eps) (<= 1/2)")
+    p.add_argument("--h", type=real_arg("h"), default="1", help="h in P(S_2 - S_1 > h)")
+    p.add_argument("--s", type=real_arg("s"), default="1", help="s in P((kappa n)^{1/alpha} D_(1) > s) = exp(-s^alpha)")
+    add_digits(p, 20)
+    add_json(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import mpmath
+
+    from attnlimits.numerics import supercritical as S
+    from attnlimits.numerics.formatting import decimal_string
+    from attnlimits.numerics.precision import check_digits
+    from attnlimits.theory.validation import real
+
+    k = check_digits(args.digits)
+    real(args.h, "h", low=0)
+    real(args.s, "s", low=0)
+    alpha = mpmath.mpf(args.d - 1) / 2 if args.d is not None else mpmath.mpf(args.alpha)
+    out = {"alpha": decimal_string(alpha, k),
+           "P_gap_gt_h": decimal_string(S.gap_survival(alpha, args.h, k), k),
+           "E_gap": decimal_string(S.gap_mean(alpha, k), k),
+           "P_nearest_gt_s_weibull": decimal_string(S.nearest_survival_limit(alpha, args.s, k), k)}
+    if alpha == 1 and args.lam is not None:
+        out["P_W1_gt_1_minus_eps"] = decimal_string(S.collapse_probability_alpha1(args.lam, args.eps, k), k)
+        out["E_output_excess"] = decimal_string(S.output_excess(args.lam, k), k)
+    emit(out, args.json, title="supercritical regime")
+    return 0

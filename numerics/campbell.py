@@ -1,0 +1,327 @@
+"""Campbell–Mecke sweeps: the inner integrals of the critical and finite-n functionals at one t.
+
+Both the Poisson limit (notes §4) and the exact finite-n law (notes §8) are described by the points
+v_i = β D_i (finite n) or v_i = λ S_i (limit), their intensity ρ(v) dv on [0, V_end), and the
+unnormalised weights y = e^{-v}. With E(v) = exp(-t e^{-v}) and
+
+    Φ(t)    = ∫ ρ(v) (1 − E(v)) dv                       (Laplace exponent; e^{-Φ} = E e^{-tT} in the limit)
+    A(t, v) = ∫_0^v ρ(w) E(w) dw                         (mass of the points above v, discounted)
+    M_g(t)  = ∫ ρ(v) g(v) E(v) dv                        (Campbell's formula, one marked point)
+
+the functionals are one outer integral in t of combinations of these (the package's derivation,
+see docs/critical.md):
+
+    E Σ W²      = ∫ t P(Φ) M_{e^{-2v}} dt,
+    E W_(k)     = ∫ ∫ ρ(v) e^{-v} E(v) · A^{k-1}/(k-1)! · P_k(Φ, A) dv dt,
+
+where, for the Poisson limit, P(Φ) = e^{-Φ} and P_k = e^{-Φ-A}; for n keys,
+P(Φ) = (1 − Φ/n)^{n-1} and P_1 = (1 − (Φ + A)/n)^{n-1} (the powers taken in log space).
+
+:func:`sweep` evaluates every inner integral at one t on Gauss–Legendre panels (``numerics.panels``)
+aligned with the step of E at v = log t, carrying A cumulatively, so the k-th weight costs no
+third integral. Everything is Arb arithmetic at the caller's precision.
+"""
+from __future__ import annotations
+
+import math
+
+from flint import arb, arb_mat, ctx
+
+from attnlimits.numerics.panels import gl_rule
+
+__all__ = ["LimitIntensity", "FiniteIntensity", "sweep"]
+
+
+class LimitIntensity:
+    """ρ(v) = α λ^{-α} v^{α-1} on (0, ∞): the Poisson limit in the variable v = λ S = λ Γ^{1/α}."""
+
+    finite = False
+
+    def __init__(self, alpha: arb, lam: arb):
+        self.alpha, self.lam = alpha, lam
+        self.c = alpha * lam ** (-alpha)
+        self.v_end = None
+
+    def rho(self, v):
+        return self.c * v ** (self.alpha - 1)
+
+    def rho_sq(self, h, s):
+        """ρ(v) dv/ds for v = h s² on the first panel: 2 c h^α s^{2α-1} (smooth for half-integer α)."""
+        return 2 * self.c * h ** self.alpha * s ** (2 * self.alpha - 1)
+
+    def dlogrho(self, v: float) -> float:
+        return (float(self.alpha.mid()) - 1) / v if v > 0 else 0.0
+
+    def peak(self) -> float:
+        """Where ρ(v) e^{−v} is largest: v = α − 1 (or 0)."""
+        return max(float(self.alpha.mid()) - 1, 0.0)
+
+    def width(self) -> float:
+        """Gaussian width of ρ e^{−v} at its peak: 1/sqrt(−(log ρ)''), = sqrt(α − 1); at least 1."""
+        return max(math.sqrt(max(float(self.alpha.mid()) - 1, 0.0)), 1.0)
+
+    def mass(self, v0):
+        """∫_0^{v0} ρ = λ^{-α} v0^α."""
+        return (v0 / self.lam) ** self.alpha
+
+    def mass_inverse(self, m):
+        """v0 with ∫_0^{v0} ρ = m."""
+        return self.lam * m ** (1 / self.alpha)
+
+
+class FiniteIntensity:
+    """ρ_n(v) = (n/β) f_D(v/β) on (0, 2β): n uniform keys on S^{d-1}, v = β D, D = 1 − ⟨q, K⟩.
+
+    f_D(s) = 2^{1-2a} s^{a-1} (2 − s)^{a-1} / B(a, a), a = (d−1)/2 (notes §2).
+    """
+
+    finite = True
+
+    def __init__(self, n: int, d: int, beta: arb):
+        self.n = arb(n)
+        self.n_int = n
+        self.a = arb(d - 1) / 2
+        self.alpha = self.a
+        self.beta = beta
+        # log of the constant (n/β) 2^{1-2a}/B(a,a) / β^{a-1} ... kept as a log for large d
+        a = self.a
+        self.logc = (self.n.log() - beta.log() + (1 - 2 * a) * arb(2).log()
+                     - (2 * a.lgamma() - (2 * a).lgamma()) - (a - 1) * beta.log())
+        self.v_end = 2 * beta
+
+    def rho(self, v):
+        a = self.a
+        return (self.logc + (a - 1) * (v.log() + (2 - v / self.beta).log())).exp()
+
+    def rho_sq(self, h, s):
+        """ρ(v) dv/ds for v = h s²."""
+        a = self.a
+        v = h * s * s
+        return (self.logc + (a - 1) * ((2 - v / self.beta).log()) + a * h.log()
+                + (2 * a - 1) * s.log()).exp() * 2
+
+    def rho_sq_end(self, h, s):
+        """ρ(v) dv/ds for v = 2β − h s² (the singular end of the range when a is not an integer)."""
+        a = self.a
+        v = self.v_end - h * s * s
+        return (self.logc + (a - 1) * (v.log() - self.beta.log()) + a * h.log()
+                + (2 * a - 1) * s.log()).exp() * 2
+
+    def dlogrho(self, v: float) -> float:
+        a1 = float(self.a.mid()) - 1
+        b2 = 2 * float(self.beta.mid())
+        if v <= 0 or v >= b2:
+            return 0.0
+        return a1 * (1 / v - 1 / (b2 - v))
+
+    def peak(self) -> float:
+        """Where ρ_n(v) e^{−v} is largest: the root of (a−1)(1/v − 1/(2β−v)) = 1 in (0, β]."""
+        a1 = float(self.a.mid()) - 1
+        b = float(self.beta.mid())
+        if a1 <= 0:
+            return 0.0
+        p = b + a1
+        return p - math.sqrt(max(p * p - 2 * a1 * b, 0.0))
+
+    def width(self) -> float:
+        """Gaussian width of ρ_n e^{−v} at its peak: 1/sqrt((a−1)(1/p² + 1/(2β−p)²)); at least 1."""
+        a1 = float(self.a.mid()) - 1
+        b = float(self.beta.mid())
+        p = self.peak()
+        if a1 <= 0 or p <= 0:
+            return 1.0
+        return max(1 / math.sqrt(a1 * (1 / p ** 2 + 1 / (2 * b - p) ** 2)), 1.0)
+
+    def mass(self, v0):
+        """∫_0^{v0} ρ_n = n I_{v0/(2β)}(a, a)."""
+        if v0 <= 0:
+            return arb(0)
+        z = v0 / self.v_end
+        if z >= 1:
+            return self.n
+        return self.n * z.beta_lower(self.a, self.a, regularized=True)
+
+    def mass_inverse(self, m):
+        """v0 with n I_{v0/(2β)}(a, a) = m (bisection in log space; m < n)."""
+        lo, hi = arb(0), self.v_end
+        # bisection on a log scale below, linear above: 200 steps are ample at any precision
+        for _ in range(200):
+            mid = (lo + hi) / 2 if lo > 0 else hi / 2
+            if self.mass(mid) < m:
+                lo = mid
+            else:
+                hi = mid
+            if hi - lo < hi * arb(2) ** (-30):
+                break
+        return hi
+
+
+def _geometry(model, a, b, kind, rule):
+    """Node data of one panel, independent of t: (v, ρ·dv/dx·w_j, ρ·dv/dx, e^{-v}) per node."""
+    half = (b - a) / 2
+    out = []
+    for xj, wj in zip(rule.x, rule.w):
+        if isinstance(kind, tuple):  # ("sq", s_a, s_b): v = s², s ∈ [s_a, s_b]
+            _, sa, sb = kind
+            sv = sa + (sb - sa) * (xj + 1) / 2
+            v = sv * sv
+            jr = model.rho_sq(arb(1), sv) * (sb - sa) / 2
+        elif kind == "sq_end":
+            sv = (1 - xj) / 2
+            v = b - (b - a) * sv * sv
+            jr = model.rho_sq_end(b - a, sv) / 2
+        else:
+            v = a + half * (xj + 1)
+            jr = model.rho(v) * half
+        out.append((v, wj * jr, jr, (-v).exp()))
+    vs = [o[0] for o in out]
+    Ws = [o[1] for o in out]
+    es = [o[3] for o in out]
+    # rows: e^{-v}, e^{-2v}, v e^{-v}, v^2 e^{-2v}, v e^{-2v} (each times the quadrature weight)
+    G = arb_mat([[W * e for W, e in zip(Ws, es)],
+                 [W * e * e for W, e in zip(Ws, es)],
+                 [W * v * e for W, v, e in zip(Ws, vs, es)],
+                 [W * v * v * e * e for W, v, e in zip(Ws, vs, es)],
+                 [W * v * e * e for W, v, e in zip(Ws, vs, es)]])
+    return {"v": vs, "W": Ws, "jr": [o[2] for o in out], "e": es, "G": G}
+
+
+def _panels(model, t, tail_width=4):
+    """Panels for the sweep at t.
+
+    Below v0 = log t − log(prec ln 2 + 30) every E(v) = exp(−t e^{−v}) is below 2^{−prec}, so only the
+    mass of ρ matters there. Above, panel widths are the smallest of: 1/4 where t e^{−v} > e^{1.5}
+    (E steep), 1 up to log t + 8, 4 in the tail; 4/|d log ρ/dv| (ρ steep: large α, large d);
+    and a third of the distance to a singular end of the range (geometric grading). For α ≤ 8 the
+    range v ∈ [0, 1] (or [0, 4] for non-integer α) is covered in the variable s = √v, where
+    ρ dv = 2c s^{2α−1} ds is smooth. The tail reaches past the step at log t and past the bulk
+    of ρ e^{−v}; everything below 2^{−prec} of the mass is dropped.
+    """
+    L = t.log()
+    bits = ctx.prec
+    tiny = 2.0 ** (-bits - 10)
+    c0 = math.log(bits * math.log(2) + 30)
+    Lf = float(L.mid())
+    alpha_f = float(model.alpha.mid())
+    v0 = max(0, math.floor(Lf - c0))
+    # past the step at log t the integrands decay at least like e^{−(v − log t)} times ρ(v)/ρ(log t); past
+    # the peak p of ρ e^{−v} they fall like a Gaussian of width σ: cover both to 2^{−prec}
+    depth = bits * math.log(2)
+    p = model.peak()
+    v_hi = max(Lf + depth + 12, p + 1.5 * model.width() * math.sqrt(2 * depth) + 12)
+    end = model.v_end
+    end_f = None if end is None else float(end.mid())
+    if end_f is not None and v0 >= end_f:
+        return end, []
+    unit_hi = max(Lf, 0) + 8
+    quarter_hi = Lf - 1.5
+    out = []
+    if v0 == 0 and alpha_f <= 8:
+        s_top = 8 if alpha_f == int(alpha_f) else 16
+        if end_f is not None and end_f <= (s_top / 8) ** 2 + 0.5:
+            out.append(((arb(0), end / 2), ("sq", arb(0), (end / 2).sqrt())))
+            out.append(((end / 2, end), "sq_end"))
+            return arb(0), out
+        for j in range(s_top):
+            sa, sb = arb(j) / 8, arb(j + 1) / 8
+            out.append(((sa * sa, sb * sb), ("sq", sa, sb)))
+        k = arb(s_top // 8) ** 2
+    elif alpha_f > 8:
+        # large α: the mass below v_s is negligible; start there (or at v0 if higher)
+        vs = model.__dict__.get("_v_start")
+        if vs is None:
+            vs = model._v_start = model.mass_inverse(arb(tiny))
+        k = vs if float(vs.mid()) > v0 else arb(v0)
+        v0 = k
+        if end_f is not None and float(k.mid()) >= end_f:
+            return end, []
+    else:
+        k = arb(v0)
+    kf = float(k.mid())
+    singular_end = end_f is not None and (alpha_f != int(alpha_f) or alpha_f > 8)
+    while kf < v_hi:
+        w = 0.25 if kf < quarter_hi else (1.0 if kf < unit_hi else float(tail_width))
+        g = abs(model.dlogrho(kf))
+        if g > 0:
+            w = min(w, 4 / g)
+        if kf > 0:
+            w = min(w, kf / 1.5) if kf < 1 else w
+        if end_f is not None:
+            rest = end_f - kf
+            if alpha_f <= 8 and rest <= max(w, 0.25) * 1.5:
+                out.append(((k, end), "sq_end"))
+                break
+            if singular_end:
+                w = min(w, rest / 3)
+                g2 = abs(model.dlogrho(min(kf + w, end_f - 1e-300)))
+                if g2 > 0:
+                    w = min(w, 4 / g2)
+                if rest < 1 and float(model.mass(end - k).mid()) < tiny:
+                    break
+            elif rest <= w:
+                out.append(((k, end), "plain"))
+                break
+        else:
+            g2 = abs(model.dlogrho(kf + w))
+            if g2 > 0:
+                w = min(w, 4 / g2)
+        b = k + arb(w)
+        out.append(((k, b), "plain"))
+        k, kf = b, kf + w
+    return arb(v0) if not isinstance(v0, arb) else v0, out
+
+
+def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24):
+    """All inner integrals at one t (an arb > 0); see the module docstring.
+
+    Returns a dict: ``Phi``, ``M1`` (g = e^{-v}), ``M2`` (e^{-2v}), ``Mv`` (v e^{-v}),
+    ``Mv2e2`` (v² e^{-2v}), ``Mve2`` (v e^{-2v}), and ``I`` = [I_1, ..., I_kmax] with
+    I_k = ∫ ρ e^{-v} E A^{k-1}/(k-1)! P_k dv, P_k = e^{-A} (limit) or (1 − (Φ+A)/n)^{n-1} (n keys; k = 1).
+    The Poisson I_k omit the common factor e^{-Φ}.
+    """
+    rule = gl_rule(n_nodes)
+    cache = model.__dict__.setdefault("_geom", {})
+    v0, panels = _panels(model, t)
+    Phi = model.mass(v0)
+    mom = arb_mat(5, 1)
+    A = arb(0)  # ∫_0^{v0} ρ E is below 2^{-prec} · mass: dropped
+    per_node = []  # (W e E, A_i) for the weight integrals
+    for (a, b), kind in panels:
+        key = (str(a), str(b), str(kind), n_nodes, ctx.prec)
+        g = cache.get(key)
+        if g is None:
+            g = cache[key] = _geometry(model, a, b, kind, rule)
+        Es = []
+        for W, e in zip(g["W"], g["e"]):
+            mz = -(t * e)
+            Es.append(mz.exp())
+            Phi -= W * mz.expm1()
+        if moments:
+            mom += g["G"] * arb_mat([[E] for E in Es])
+        if k_max:
+            a_vals = [jr * E for jr, E in zip(g["jr"], Es)]
+            cum = rule.cumulative(a_vals)
+            for W, e, E, c in zip(g["W"], g["e"], Es, cum):
+                per_node.append((W * e * E, A + c))
+            A = A + sum((wj * av for wj, av in zip(rule.w, a_vals)), arb(0))
+    I = [arb(0)] * k_max
+    if k_max and model.finite and model.n_int == 1:
+        I[0] = sum((base for base, Ai in per_node), arb(0))
+    elif k_max and model.finite:
+        n = model.n
+        nm1 = n - 1
+        for base, Ai in per_node:
+            x = (Phi + Ai) / n
+            # (1 − x)^{n−1} with 1 − x below the working precision is 0 to that precision
+            if not (1 - x > 0) or float((1 - x).mid()) < 1e-30 * float(x.mid()):
+                continue
+            I[0] += base * (nm1 * (-x).log1p()).exp()
+    elif k_max:
+        for base, Ai in per_node:
+            p = base * (-Ai).exp()
+            for k in range(k_max):
+                if k:
+                    p = p * Ai / k
+                I[k] += p
+    return {"Phi": Phi, "M1": mom[0, 0], "M2": mom[1, 0], "Mv": mom[2, 0], "Mv2e2": mom[3, 0],
+            "Mve2": mom[4, 0], "I": I, "A_inf": A}

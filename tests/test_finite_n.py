@@ -1,0 +1,72 @@
+"""Exact finite-n expectations: independent routes, trivial cases, input checks, Monte Carlo (slow)."""
+import mpmath
+import pytest
+
+from attnlimits.numerics import finite_n as F
+from attnlimits.theory.validation import InputError
+
+
+def _close(a, b, digits):
+    with mpmath.workdps(60):
+        return abs(mpmath.mpf(a) - mpmath.mpf(b)) <= mpmath.mpf(10) ** (-digits) * abs(mpmath.mpf(b))
+
+
+def test_one_key():
+    r = F.exact_finite(1, 7, 5, 15)
+    assert _close(r["E_W1"], 1, 14) and _close(r["E_sum_W2"], 1, 14)
+
+
+def test_two_keys_d3_closed_form():
+    # reference: n = 2, d = 3: E w_(1) = ∫_0^2 ((2 - z)/2) / (1 + e^{-β z}) dz (|D_1 - D_2| is triangular)
+    beta = 4
+    with mpmath.workdps(30):
+        ref = mpmath.quad(lambda z: (2 - z) / 2 / (1 + mpmath.exp(-beta * z)), [0, 0.25, 2])
+    assert _close(F.exact_E_W1(2, 3, beta, 15), ref, 14)
+
+
+def test_two_keys_d5_double_integral():
+    # reference: n = 2, d = 5, E w_(1) = E 1/(1 + e^{-β|X_1 - X_2|}) with density (3/4)(1 - x^2) (d = 5)
+    beta = 3
+    f = lambda x: mpmath.mpf(3) / 4 * (1 - x * x)
+    with mpmath.workdps(20):
+        # the inner integral is split at the |x − y| kink on the diagonal
+        ref = mpmath.quad(lambda x: mpmath.quad(
+            lambda y: f(x) * f(y) / (1 + mpmath.exp(-beta * abs(x - y))), [-1, x, 1]), [-1, 1])
+    assert _close(F.exact_E_W1(2, 5, beta, 12), ref, 12)
+
+
+def test_sum_w2_d3_routes_at_1e12():
+    a = F.exact_finite(10 ** 12, 3, 5 * 10 ** 11, 15, which=("E_sum_W2",))["E_sum_W2"]
+    b = F.exact_finite_d3(10 ** 12, 5 * 10 ** 11, 15, which=("E_sum_W2",))["E_sum_W2"]
+    assert _close(a, b, 15)
+
+
+def test_subcritical_sum_w2_matches_bessel_ratio():
+    # far below the critical scale E sum w^2 ≈ M(2β)/(n M(β)^2) (notes §5), d = 3: M(β) = sinh(β)/β
+    n, beta = 10 ** 9, 20
+    r = F.exact_E_sum_W2(n, 3, beta, 12)
+    M = lambda b: mpmath.sinh(b) / b
+    approx = M(2 * beta) / (n * M(beta) ** 2)
+    assert abs(r / approx - 1) < 1e-6
+
+
+def test_bad_input():
+    with pytest.raises(InputError):
+        F.exact_finite(0, 3, 1)
+    with pytest.raises(InputError):
+        F.exact_finite(10, 3, -1)
+    with pytest.raises(InputError):
+        F.exact_finite(10, 1, 1)
+
+
+@pytest.mark.slow
+def test_monte_carlo_1e6():
+    from attnlimits.numerics.sampling import replicates
+    from attnlimits.numerics.stats import z_compare
+
+    n, d = 10 ** 6, 3
+    beta = F.beta_from_lambda(n, d, 1, 15)
+    ex = F.exact_finite(n, d, beta, 12)
+    r = replicates(n, d, float(beta), 60, seed=5)
+    assert abs(z_compare("w1", r["top"][:, 0], ex["E_W1"]).z) < 5
+    assert abs(z_compare("s2", r["sum_w2"], ex["E_sum_W2"]).z) < 5
