@@ -11,6 +11,7 @@ def register(sub):
     p.add_argument("--out", metavar="DIR", default="attnlimits-report", help="output directory")
     p.add_argument("--quick", action="store_true", help="only the quick claims")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    p.add_argument("--digits", type=int, default=15, help="digits of the constants table (default 15)")
     p.set_defaults(func=run)
 
 
@@ -26,12 +27,9 @@ def run(args) -> int:
     claims = [c for c in all_claims() if full or c.quick]
     results = run_claims(claims, full=full)
     sections = []
-    try:
-        from attnlimits.proofs_checks.constants_table import constants_markdown
+    from attnlimits.numerics.constants_table import markdown
 
-        sections.append(("Constants", constants_markdown()))
-    except ImportError:
-        pass
+    sections.append(("Constants", markdown(args.digits)))
     figures = []
     if not args.no_figures:
         try:
