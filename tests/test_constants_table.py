@@ -26,7 +26,7 @@ def test_latex_table_is_complete():
     text = latex(10, dims=(3, 64))
     assert text.startswith(r"\begin{tabular}") and text.rstrip().endswith(r"\end{tabular}")
     assert text.count(r"\\") == 3  # header and two rows
-    assert r"\times 10^{8}" in text  # kappa_64 = 1.52e8 in scientific form
+    assert r"\times 10^{42}" in text  # kappa_64 Gamma(32.5) = 7.04e42 in scientific form
 
 
 @pytest.mark.slow
