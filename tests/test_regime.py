@@ -51,7 +51,7 @@ def test_lambda_at_d3_is_beta_over_half_n():
 
 def test_regimes_at_the_extremes():
     assert regime_report(1000, 64, "0.01", 6)["regime"] == "uniform averaging"
-    sup = regime_report(100, 3, 5000, 6)  # lambda = 100
+    sup = regime_report(10**4, 3, 50000, 6)  # lambda = 10: Poisson limit 1 - E W_(1) ~ log(2)/lambda
     assert sup["regime"] == "supercritical" and sup["E_W1"] > 0.9
     crit = regime_report(10**4, 3, 5000, 6)  # lambda = 1
     assert crit["regime"] == "critical window"
