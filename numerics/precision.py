@@ -13,7 +13,7 @@ import mpmath
 
 from attnlimits.theory.validation import InputError, integer
 
-__all__ = ["MAX_DIGITS", "check_digits", "working_digits", "arb_digits", "bits_for"]
+__all__ = ["MAX_DIGITS", "check_digits", "working_digits", "arb_digits", "bits_for", "digits_agreed"]
 
 #: Largest number of decimal digits a caller may ask for. Beyond this, special-function
 #: evaluation costs minutes to hours, which is never what a user meant.
@@ -55,3 +55,18 @@ def arb_digits(digits, guard: int = GUARD_DIGITS):
         yield d
     finally:
         ctx.prec = old
+
+
+def digits_agreed(a, b) -> int:
+    """Significant decimal digits on which ``a`` and ``b`` agree: floor(-log10(|a - b| / max(|a|, |b|))), >= 0.
+
+    The difference is formed with 60 guard digits beyond the caller's precision, so high-precision inputs are
+    not rounded before they are compared. Equal values count as agreeing to the caller's working precision
+    (never more: an exact tie says nothing beyond the digits the caller carried).
+    """
+    caller = mpmath.mp.dps
+    with mpmath.workdps(caller + 60):
+        a, b = mpmath.mpf(a), mpmath.mpf(b)
+        if a == b:
+            return caller
+        return max(0, int(mpmath.floor(-mpmath.log10(abs(a - b) / max(abs(a), abs(b))))))

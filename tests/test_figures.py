@@ -27,3 +27,17 @@ def test_unknown_figure_is_one_line_exit_2(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     assert main(["figures", "--out", str(tmp_path), "--only", "no_such_figure"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_ranked_weights_figure(tmp_path):
+    pytest.importorskip("matplotlib")
+    [(path, _)] = make_figures(tmp_path, ["critical_ranked_weights"], show_progress=False)
+    assert path.read_bytes()[:8] == PNG_MAGIC
+
+
+@pytest.mark.slow
+def test_every_figure_is_made(tmp_path):
+    pytest.importorskip("matplotlib")
+    made = make_figures(tmp_path, show_progress=False)
+    assert {p.name for p, _ in made} == {f"{f.name}.png" for f in all_figures()}
+    assert all(p.read_bytes()[:8] == PNG_MAGIC for p, _ in made)

@@ -162,3 +162,15 @@ def test_unknown_claim_is_one_line_exit_2(capsys):
 
 def test_no_command_exits_2(capsys):
     assert main([]) == 2
+
+
+def test_digits_agreed():
+    from attnlimits.numerics.precision import digits_agreed
+
+    with mpmath.workdps(50):
+        pi = +mpmath.pi
+        # relative difference 1e-40/pi = 3.2e-41: -log10 = 40.497, so 40 digits agree
+        assert digits_agreed(pi, pi + mpmath.mpf(10) ** -40) == 40
+        assert digits_agreed(pi, pi) == 50  # a tie counts as the caller's precision, no more
+    assert digits_agreed(1, 2) == 0
+    assert digits_agreed(0.5, 0.5000001) == 6  # relative 2e-7

@@ -11,16 +11,10 @@ import numpy as np
 import sympy as sp
 from scipy import stats as _st
 
+from attnlimits.numerics.precision import digits_agreed
 from attnlimits.proofs_checks.registry import Outcome, claim
 
 _D = (2, 3, 4, 5, 10, 100, 4096)
-
-
-def _digits_agree(x, y):
-    """Number of significant digits on which x and y agree (mpf)."""
-    if x == y:
-        return mpmath.mp.dps
-    return int(max(0, -mpmath.log10(abs(x - y) / abs(y))))
 
 
 @claim("P1.cap.law",
@@ -44,7 +38,7 @@ def _law(ctx):
             h = hyper_f(mpmath.mpf(dd), mpmath.mpf(tt)) if mpmath.mpf(tt) < 2 else mpmath.mpf(1)
             for v in (q, h):
                 contained &= bool(ball.overlaps(arb(mpmath.nstr(v, 45))))
-                worst = min(worst, _digits_agree(v, mpmath.mpf(ball.mid().str(45, radius=False))))
+                worst = min(worst, digits_agreed(v, mpmath.mpf(ball.mid().str(45, radius=False))))
     ok = contained and worst >= 30
     return Outcome(ok, f"Arb ball of I_(t/2)(a,a) vs mpmath quadrature of the density and the 2F1 form at "
                        f"{len(cases)} (d, t) pairs, d up to 4096", {"min_digits_agreed": worst,

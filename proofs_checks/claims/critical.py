@@ -9,15 +9,8 @@ import sympy as sp
 
 from attnlimits.numerics import critical as C
 from attnlimits.numerics.stats import ks_compare, family_verdict
+from attnlimits.numerics.precision import digits_agreed
 from attnlimits.proofs_checks.registry import Outcome, claim
-
-
-def _digits_agreed(a, b):
-    with mpmath.workdps(80):
-        a, b = mpmath.mpf(a), mpmath.mpf(b)
-        if a == b:
-            return 80
-        return int(mpmath.floor(-mpmath.log10(abs(a - b) / max(abs(a), abs(b)))))
 
 
 @claim("P1.crit.poisson_limit",
@@ -63,7 +56,7 @@ def _weights(ctx):
         b = C.alpha1_functionals(lam, digs)
         for key, x, y in (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
                           ("E_entropy", a["E_entropy"], b["E_entropy"]), ("E_T", a["E_T"], b["E_T"])):
-            dgt = _digits_agreed(x, y)
+            dgt = digits_agreed(x, y)
             figs[f"d3_lam{lam}_{key}_digits"] = dgt
             ok &= dgt >= digs - 2
         # the k-th weights are decreasing and sum to at most 1
@@ -75,7 +68,7 @@ def _weights(ctx):
         b = C.first_point_functionals(2, lam, dg5)
         for key, x, y in (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
                           ("E_entropy", a["E_entropy"], b["E_entropy"])):
-            dgt = _digits_agreed(x, y)
+            dgt = digits_agreed(x, y)
             figs[f"d5_lam{lam}_{key}_digits"] = dgt
             ok &= dgt >= dg5 - 1
     return Outcome(ok, "Campbell route vs d=3 Ein closed forms and vs first-point conditioning (d=5)", figs)
@@ -94,7 +87,7 @@ def _weights_d64(ctx):
         b = C.first_point_functionals(alpha, lam, 25)
         for key, x, y in (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
                           ("E_entropy", a["E_entropy"], b["E_entropy"])):
-            dgt = _digits_agreed(x, y)
+            dgt = digits_agreed(x, y)
             figs[f"alpha{float(alpha)}_lam{lam}_{key}"] = dgt
             # known limit: at alpha = 31.5 the Campbell route's cumulative A (24-node panels) carries
             # E W_(1) to about 17 digits only (24 vs 48 nodes differ at 1e-16); see docs/critical.md
@@ -132,14 +125,14 @@ def _alpha1(ctx):
     with mpmath.workdps(45):
         lam7 = mpmath.mpf(7) / 10
         r = C.alpha1_functionals(lam7, 30)
-        dg = _digits_agreed(r["E_sum_W2"], 1 - r["E_W1"] / lam7)
+        dg = digits_agreed(r["E_sum_W2"], 1 - r["E_W1"] / lam7)
     # (iv) at lambda = 1: E W_(1) = e^{-gamma}. e^{-Ein(t)} = e^{-gamma} e^{-E_1(t)}/t and
     # d/dt e^{-E_1(t)} = e^{-t} e^{-E_1(t)}/t, so the integral of e^{-t - Ein(t)} is e^{-gamma}[e^{-E_1}]_0^oo
     ok6 = sp.simplify(sp.diff(sp.exp(-sp.expint(1, t)), t) - sp.exp(-t) * sp.exp(-sp.expint(1, t)) / t) == 0
     ok6 &= sp.simplify(sp.exp(-P.Ein(t)) - sp.exp(-sp.EulerGamma) * sp.exp(-sp.expint(1, t)) / t) == 0
     with mpmath.workdps(45):
         r1 = C.alpha1_functionals(1, 30)
-        dg1 = _digits_agreed(r1["E_W1"], mpmath.exp(-mpmath.euler))
+        dg1 = digits_agreed(r1["E_W1"], mpmath.exp(-mpmath.euler))
     ok = bool(ok1 and ok2 and ok3 and ok4 and ok5 and ok6 and dg >= 29 and dg1 >= 29)
     return Outcome(ok, "sympy: Ein series = phi_1 series; Steutel residual 0; Tauberian constant; "
                        "by-parts identity; numerical identity at 30 digits",
@@ -159,7 +152,7 @@ def _output(ctx):
     digs = 12
     a = C.campbell_functionals(1, lam, digs, k_max=0)
     b = C.alpha1_functionals(lam, digs)
-    dgt = _digits_agreed(a["E_normal"], b["E_sum_Wv"] / lam)
+    dgt = digits_agreed(a["E_normal"], b["E_sum_Wv"] / lam)
     # Monte Carlo at n = 20000, d = 3 (kappa = 1/2): the rescaled output against the limit; tolerance
     # from the standard error plus the finite-n bias bound 5 (E|.|) / n^{1/alpha} (d = 3: the cap law is exact,
     # corrections are O(1/n))

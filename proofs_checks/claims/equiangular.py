@@ -12,18 +12,11 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from attnlimits.numerics.precision import digits_agreed
 from attnlimits.proofs_checks.registry import Outcome, claim
 
 RHOS = (sp.Rational(3, 10), sp.Rational(1, 2), sp.Rational(7, 10))
 NS = tuple(10**k for k in (3, 4, 6, 9, 12))
-
-
-def _digits_agreed(a, b):
-    with mpmath.workdps(80):
-        a, b = mpmath.mpf(a), mpmath.mpf(b)
-        if a == b:
-            return 60
-        return int(max(0, -mpmath.log10(abs(a - b) / max(abs(b), mpmath.mpf(10) ** -60))))
 
 
 @claim("P2.thm2_1.limits", statement="Equiangular tokens, alpha = 0, beta = gamma log n: lim <y_i', y_j'> = 1, "
@@ -69,7 +62,7 @@ def _thm21_finite(ctx):
                     v_mp = EQ.finite_inner(n, mpmath.mpf(r.p) / r.q, beta=mpmath.mpf(sp.N(beta, 60)), digits=digits)
                 # second route: sympy's expression of the same formula evaluated at 50 digits
                 v_sp = sp.N(expr.subs({T.n: n, T.beta: beta, T.rho: r, T.alpha_res: 0, T.q: 1}), 50)
-                worst_digits = min(worst_digits, _digits_agreed(v_mp, v_sp))
+                worst_digits = min(worst_digits, digits_agreed(v_mp, v_sp))
                 s_n = float(sp.N(T.self_weight(n, beta, r), 30))
                 s_star = {"subcritical": 0.0, "critical": 0.5, "supercritical": 1.0}[ph]
                 err = float(abs(v_mp - lim))
@@ -110,7 +103,7 @@ def _window(ctx):
                 beta = mpmath.log(n) / (1 - mpmath.mpf(rv)) + mpmath.mpf(cv)
             fin = EQ.finite_inner(n, rv, beta=beta, digits=30)
             prof = EQ.window_inner(cv, rv, digits=30)
-            worst = min(worst, _digits_agreed(fin, prof))
+            worst = min(worst, digits_agreed(fin, prof))
     ok &= worst >= 10  # the window error is O(1/n) = 1e-12
     return Outcome(ok, "sympy's window limit equals the hand-derived profile and has the stated values at c = 0, "
                    f"-oo, +oo; at n = 1e12 the exact finite-n cosine matches the profile to {worst} digits "

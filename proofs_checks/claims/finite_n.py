@@ -9,13 +9,8 @@ import numpy as np
 from attnlimits.numerics import critical as C
 from attnlimits.numerics import finite_n as F
 from attnlimits.numerics.stats import family_verdict, z_compare
+from attnlimits.numerics.precision import digits_agreed
 from attnlimits.proofs_checks.registry import Outcome, claim
-
-
-def _digits(a, b):
-    with mpmath.workdps(60):
-        a, b = mpmath.mpf(a), mpmath.mpf(b)
-        return 60 if a == b else int(mpmath.floor(-mpmath.log10(abs(a - b) / abs(b))))
 
 
 def _n2_d3(beta, digits):
@@ -36,12 +31,12 @@ def _exact(ctx):
     for n, beta in cases:
         a = F.exact_finite(n, 3, beta, 15, which=("E_sum_W2",))
         b = F.exact_finite_d3(n, beta, 15, which=("E_sum_W2",))
-        dg = _digits(a["E_sum_W2"], b["E_sum_W2"])
+        dg = digits_agreed(a["E_sum_W2"], b["E_sum_W2"])
         figs[f"n{n:.0e}_sumW2_digits"] = dg
         ok &= dg >= 15
     for beta in ((1, 7) if ctx.full else (3,)):
         a = F.exact_finite(2, 3, beta, 15)["E_W1"]
-        dg = _digits(a, _n2_d3(beta, 15))
+        dg = digits_agreed(a, _n2_d3(beta, 15))
         figs[f"n2_beta{beta}_W1_digits"] = dg
         ok &= dg >= 15
     one = F.exact_finite(1, 9, 3, 15)
@@ -49,7 +44,7 @@ def _exact(ctx):
     if ctx.full:
         a = F.exact_finite(10, 3, 2, 10)["E_W1"]
         b = F.exact_finite_d3(10, 2, 10, which=("E_W1",))["E_W1"]
-        figs["n10_W1_digits"] = _digits(a, b)
+        figs["n10_W1_digits"] = digits_agreed(a, b)
         ok &= figs["n10_W1_digits"] >= 10
     return Outcome(bool(ok), "Gauss panels vs d=3 E1/Ein forms (n=1e3, 1e12) and vs the n=2 closed form", figs)
 

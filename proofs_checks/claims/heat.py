@@ -4,13 +4,8 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
+from attnlimits.numerics.precision import digits_agreed
 from attnlimits.proofs_checks.registry import Outcome, claim
-
-
-def _digits(a, b):
-    if a == b:
-        return mpmath.mp.dps
-    return int(-mpmath.log10(abs(a - b) / abs(b)))
 
 
 def _slopes(xs, ys):
@@ -41,12 +36,12 @@ def _funk_hecke(ctx):
         ball = bessel_ratio_gap_ball(mpmath.mpf(d - 2) / 2, l_, b, digits + 10)
         with mpmath.workdps(digits + 30):
             inside &= ball.overlaps(arb(mpmath.nstr(lam, digits + 25)))
-            worst = min(worst, _digits(lam, mpmath.mpf(ball.mid().str(digits + 20, radius=False))))
+            worst = min(worst, digits_agreed(lam, mpmath.mpf(ball.mid().str(digits + 20, radius=False))))
     # Funk–Hecke itself: quadrature of the softmax average of the zonal harmonic (no Bessel function)
     quad_digits = 10**9
     for d, l_, b in ([(2, 3, 5), (7, 2, 100)] + ([(3, 4, 20), (512, 3, 1)] if ctx.full else [])):
         with mpmath.workdps(50):
-            quad_digits = min(quad_digits, _digits(funk_hecke_quadrature(d, l_, b, 30), funk_hecke_eigenvalue(d, l_, b, 30)))
+            quad_digits = min(quad_digits, digits_agreed(funk_hecke_quadrature(d, l_, b, 30), funk_hecke_eigenvalue(d, l_, b, 30)))
     # O(beta^-2): log-log slope -> -2 and beta^2 * difference -> -l(l+d-2)/4 (relative error O(1/beta))
     betas = [10**3, 10**4, 10**5]
     slope_err, coef_err = 0.0, 0.0  # measured deviations over their tolerances 2|c_3/c_2|/beta (next derived term)

@@ -6,18 +6,12 @@ import time
 import mpmath
 import sympy as sp
 
+from attnlimits.numerics.precision import digits_agreed
 from attnlimits.proofs_checks.registry import Outcome, claim
 
 # corners named by the issue plus a spread of the documented range (d 2..1e4, beta 1e-8..1e8)
 CORNERS = [(4096, 100), (512, 1), (3, 10**8), (10**4, 10**8), (2, 1e-8), (10**4, 1e-8), (10**4, 10**4), (2, 1),
            (7, 37.5), (100, 1e6)]
-
-
-def _agree(a, b):
-    """Decimal digits of agreement of two mpf values (relative)."""
-    if a == b:
-        return mpmath.mp.dps
-    return int(-mpmath.log10(abs(a - b) / abs(b)))
 
 
 def _in_ball(x, ball, digits):
@@ -46,13 +40,13 @@ def _mean(ctx):
             mid = mpmath.mpf(ball.mid().str(digits + 20, radius=False))
             rad = mpmath.mpf(ball.rad().str(5, radius=False))
             rad_ok &= rad < abs(mid) * mpmath.mpf(10) ** (-digits)
-            worst_digits = min(worst_digits, _agree(a, mid))
+            worst_digits = min(worst_digits, digits_agreed(a, mid))
     # the definition itself: quadrature of E[X e^{bX}]/E[e^{bX}] against the density of X (no Bessel function)
     qd_digits = 10**9
     for d, b in [(2, 0.5), (6, 40), (33, 2.5)]:
         with mpmath.workdps(40):
             qd = clt_variances_quadrature(d, b, 25)["mean_resultant"]
-            qd_digits = min(qd_digits, _agree(qd, mean_resultant(d, b, 30)))
+            qd_digits = min(qd_digits, digits_agreed(qd, mean_resultant(d, b, 30)))
     ok = all_in and rad_ok and worst_digits >= digits and qd_digits >= 24
     return Outcome(ok, f"Perron continued fraction vs Arb ratio of scaled bessel_i balls at {len(CORNERS)} (d, beta) "
                        f"incl. (4096,100), (512,1), beta=1e8, 1e-8; quadrature of E[X e^(bX)]/E[e^(bX)] at 3 points",
@@ -128,14 +122,14 @@ def _clt(ctx):
         h = clt_variances_hyp0f1(d, b, digits)
         with mpmath.workdps(digits + 10):
             for k in ("var_parallel", "var_perp"):
-                agree_0f1 = min(agree_0f1, _agree(v[k], h[k]))
+                agree_0f1 = min(agree_0f1, digits_agreed(v[k], h[k]))
     agree_quad = 10**9
     for d, b in [(2, 0.5), (5, 30), (64, 1000)]:
         v = clt_variances(d, b, 25)
         qd = clt_variances_quadrature(d, b, 25)
         with mpmath.workdps(40):
             for k in ("var_parallel", "var_perp"):
-                agree_quad = min(agree_quad, _agree(v[k], qd[k]))
+                agree_quad = min(agree_quad, digits_agreed(v[k], qd[k]))
     balls_ok = all(_in_ball(mgf_ratio(d, b, digits), mgf_ratio_ball(d, b, digits + 10), digits)
                    for d, b in CORNERS[:4])
     ok = ode_ok and agree_0f1 >= digits and agree_quad >= 24 and balls_ok
