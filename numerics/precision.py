@@ -57,16 +57,17 @@ def arb_digits(digits, guard: int = GUARD_DIGITS):
         ctx.prec = old
 
 
-def digits_agreed(a, b) -> int:
+def digits_agreed(a, b, *, tie: int | None = None) -> int:
     """Significant decimal digits on which ``a`` and ``b`` agree: floor(-log10(|a - b| / max(|a|, |b|))), >= 0.
 
     The difference is formed with 60 guard digits beyond the caller's precision, so high-precision inputs are
-    not rounded before they are compared. Equal values count as agreeing to the caller's working precision
-    (never more: an exact tie says nothing beyond the digits the caller carried).
+    not rounded before they are compared. Equal values count as agreeing to ``tie`` digits: pass the digits
+    both values were computed to deliver; by default the caller's working precision (an exact tie says
+    nothing beyond the digits that were carried).
     """
     caller = mpmath.mp.dps
     with mpmath.workdps(caller + 60):
         a, b = mpmath.mpf(a), mpmath.mpf(b)
         if a == b:
-            return caller
+            return caller if tie is None else int(tie)
         return max(0, int(mpmath.floor(-mpmath.log10(abs(a - b) / max(abs(a), abs(b))))))

@@ -172,5 +172,6 @@ def test_digits_agreed():
         # relative difference 1e-40/pi = 3.2e-41: -log10 = 40.497, so 40 digits agree
         assert digits_agreed(pi, pi + mpmath.mpf(10) ** -40) == 40
         assert digits_agreed(pi, pi) == 50  # a tie counts as the caller's precision, no more
+        assert digits_agreed(pi, pi, tie=30) == 30  # or as the digits both were computed to deliver
     assert digits_agreed(1, 2) == 0
     assert digits_agreed(0.5, 0.5000001) == 6  # relative 2e-7

@@ -56,7 +56,7 @@ def _weights(ctx):
         b = C.alpha1_functionals(lam, digs)
         for key, x, y in (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
                           ("E_entropy", a["E_entropy"], b["E_entropy"]), ("E_T", a["E_T"], b["E_T"])):
-            dgt = digits_agreed(x, y)
+            dgt = digits_agreed(x, y, tie=digs)
             figs[f"d3_lam{lam}_{key}_digits"] = dgt
             ok &= dgt >= digs - 2
         # the k-th weights are decreasing and sum to at most 1
@@ -68,7 +68,7 @@ def _weights(ctx):
         b = C.first_point_functionals(2, lam, dg5)
         for key, x, y in (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
                           ("E_entropy", a["E_entropy"], b["E_entropy"])):
-            dgt = digits_agreed(x, y)
+            dgt = digits_agreed(x, y, tie=dg5)
             figs[f"d5_lam{lam}_{key}_digits"] = dgt
             ok &= dgt >= dg5 - 1
     return Outcome(ok, "Campbell route vs d=3 Ein closed forms and vs first-point conditioning (d=5)", figs)
@@ -87,7 +87,7 @@ def _weights_d64(ctx):
         b = C.first_point_functionals(alpha, lam, 25)
         for key, x, y in (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
                           ("E_entropy", a["E_entropy"], b["E_entropy"])):
-            dgt = digits_agreed(x, y)
+            dgt = digits_agreed(x, y, tie=25)
             figs[f"alpha{float(alpha)}_lam{lam}_{key}"] = dgt
             # known limit: at alpha = 31.5 the Campbell route's cumulative A (24-node panels) carries
             # E W_(1) to about 17 digits only (24 vs 48 nodes differ at 1e-16); see docs/critical.md
