@@ -17,13 +17,11 @@ import math
 
 import mpmath
 import numpy as np
-import sympy as sp
 from scipy import stats as _st
 
 from attnlimits.numerics.bessel_ratio import mean_resultant, mgf_ratio
 from attnlimits.numerics.precision import check_digits, working_digits
 from attnlimits.numerics.stats import Comparison, ks_compare, z_compare
-from attnlimits.theory.sphere import alpha, kappa
 from attnlimits.theory.validation import count, dimension, positive_real
 
 __all__ = ["clt_variances", "clt_covariance", "clt_variances_hyp0f1", "clt_variances_quadrature", "n_eff",
@@ -145,15 +143,16 @@ def clt_variances_quadrature(d, beta, digits: int = 20) -> dict:
 
 
 def n_eff(n, d, beta, digits: int = 20):
-    """n_eff = n kappa_d Gamma(alpha + 1) beta^{-alpha}, alpha = (d-1)/2 (notes §2; kappa, alpha from theory.sphere)."""
+    """n_eff = n kappa_d Gamma(alpha + 1) beta^{-alpha}, alpha = (d-1)/2 (Watson's lemma; the constant from numerics.sphere)."""
     n = count(n, "n")
     d = dimension(d)
     digits = check_digits(digits)
     positive_real(beta, "beta")
+    from attnlimits.numerics.sphere import neff_constant
+
     with working_digits(digits):
-        const = sp.N(kappa(d) * sp.gamma(alpha(d) + 1), mpmath.mp.dps + 10)
         a = mpmath.mpf(d - 1) / 2
-        return +(mpmath.mpf(n) * mpmath.mpf(str(const)) * mpmath.mpf(beta) ** (-a))
+        return +(mpmath.mpf(n) * neff_constant(d, digits + 5) * mpmath.mpf(beta) ** (-a))
 
 
 def ratio_bias(n, d, beta, digits: int = 20):
