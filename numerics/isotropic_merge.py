@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["draw_cosine", "merge_two", "merge_norms", "uniform_direction"]
+__all__ = ["draw_cosine", "merge_two", "merge_norms", "uniform_direction", "output_parts"]
 
 
 def draw_cosine(m: int, size, rng: np.random.Generator) -> np.ndarray:
@@ -89,3 +89,21 @@ def uniform_direction(m: int, rng: np.random.Generator) -> np.ndarray:
         nrm = np.linalg.norm(g)
         if nrm > 0:
             return g / nrm
+
+
+def output_parts(gap: float, perp_norm: float, d: int, rng: np.random.Generator, V=None) -> dict:
+    """The output's statistics from 1 - <q, y> and |P_perp y> (q = e_1), exact in law.
+
+    P_perp y is isotropic in q^perp (dimension m = d - 1), so one coordinate is perp_norm times the cosine
+    with a fixed direction; with a value matrix V, y = V ybar with ybar = (1 - gap, perp_norm U), U uniform.
+    """
+    m = d - 1
+    if V is None:
+        return {"parallel": 1.0 - gap, "gap": gap, "perp_norm": perp_norm,
+                "perp_coord": perp_norm * float(draw_cosine(m, 1, rng)[0])}
+    ybar = np.empty(d)
+    ybar[0] = 1.0 - gap
+    ybar[1:] = perp_norm * uniform_direction(m, rng)
+    y = np.asarray(V, dtype=float) @ ybar
+    return {"parallel": float(y[0]), "gap": float(1.0 - y[0]),
+            "perp_norm": float(np.linalg.norm(y[1:])), "perp_coord": float(y[1])}

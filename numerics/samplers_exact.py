@@ -35,7 +35,7 @@ import math
 import numpy as np
 
 from attnlimits.numerics.progress import progress
-from attnlimits.numerics.isotropic_merge import draw_cosine, merge_norms, merge_two, uniform_direction
+from attnlimits.numerics.isotropic_merge import merge_norms, merge_two, output_parts
 from attnlimits.numerics.streaming import SoftmaxAccumulator
 
 __all__ = ["draw_distance", "exact_replicate", "DEFAULT_CHUNK", "UNDERFLOW_CUT"]
@@ -173,21 +173,8 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
     out = acc.finish()
     perp_norm = r_run / acc.S
     gap = out.pop("gap")
-    if V is None:
-        out.update(parallel=1.0 - gap, gap=gap, perp_norm=perp_norm,
-                   perp_coord=perp_norm * float(draw_cosine(m, 1, rng)[0]))
-    else:
-        ybar = np.empty(d)
-        ybar[0] = 1.0 - gap
-        ybar[1:] = perp_norm * uniform_direction(m, rng)
-        out.update(_apply_value(V, ybar))
+    out.update(output_parts(gap, perp_norm, d, rng, V))
     out["min_dist"] = dmin
     out["truncation_bound"] = 0.0
     return out
 
-
-def _apply_value(V, ybar: np.ndarray) -> dict:
-    """Output y = V ybar (q = e_1): its normal part <q, y>, 1 - <q, y>, and its tangential part."""
-    y = np.asarray(V, dtype=float) @ ybar
-    return {"parallel": float(y[0]), "gap": float(1.0 - y[0]),
-            "perp_norm": float(np.linalg.norm(y[1:])), "perp_coord": float(y[1])}

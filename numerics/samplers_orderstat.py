@@ -34,7 +34,7 @@ import math
 import numpy as np
 from scipy import special as sc
 
-from attnlimits.numerics.isotropic_merge import draw_cosine, merge_norms, uniform_direction
+from attnlimits.numerics.isotropic_merge import merge_norms, output_parts
 
 __all__ = ["cap_inverse", "nearest_distances", "orderstat_replicate", "DEFAULT_TOL", "DEFAULT_MAX_KEYS"]
 
@@ -139,14 +139,5 @@ def orderstat_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Gene
     r = merge_norms(w * np.sqrt(Dall * (2.0 - Dall)), m_dim, rng)
     out = {"top": top, "sum_w2": float((w * w).sum()), "entropy": float(-(wl * np.log(wl)).sum()),
            "min_dist": float(Dall[0]), "truncation_bound": bound, "explicit_keys": float(got)}
-    if V is None:
-        out.update(parallel=1.0 - gap, gap=gap, perp_norm=r,
-                   perp_coord=r * float(draw_cosine(m_dim, 1, rng)[0]))
-    else:
-        ybar = np.empty(d)
-        ybar[0] = 1.0 - gap
-        ybar[1:] = r * uniform_direction(m_dim, rng)
-        y = np.asarray(V, dtype=float) @ ybar
-        out.update(parallel=float(y[0]), gap=float(1.0 - y[0]), perp_norm=float(np.linalg.norm(y[1:])),
-                   perp_coord=float(y[1]))
+    out.update(output_parts(gap, r, d, rng, V))
     return out
