@@ -28,13 +28,17 @@ __all__ = ["clt_variances", "clt_covariance", "clt_variances_hyp0f1", "clt_varia
            "ratio_bias", "variance_compare", "monte_carlo_comparisons"]
 
 
+def _cancellation_digits(beta) -> int:
+    """Guard digits for var_parallel, whose bracket cancels to O(beta^{-2}) at large beta."""
+    return 2 * max(0, int(mpmath.log10(mpmath.mpf(beta)))) + 10
+
+
 def clt_variances(d, beta, digits: int = 20) -> dict:
     """{'mean_resultant', 'var_parallel', 'var_perp', 'R'} as mpf at ``digits`` (see the module docstring)."""
     d = dimension(d)
     digits = check_digits(digits)
     positive_real(beta, "beta")
-    # the bracket of var_par cancels to O(beta^{-2}) at large beta: carry extra digits for the cancellation
-    extra = 2 * max(0, int(mpmath.log10(mpmath.mpf(beta)))) + 10
+    extra = _cancellation_digits(beta)
     with working_digits(digits + extra):
         b = mpmath.mpf(beta)
         a1 = mean_resultant(d, beta, digits + extra)
@@ -81,7 +85,7 @@ def clt_variances_hyp0f1(d, beta, digits: int = 20) -> dict:
     d = dimension(d)
     digits = check_digits(digits)
     positive_real(beta, "beta")
-    extra = 2 * max(0, int(mpmath.log10(mpmath.mpf(beta)))) + 10
+    extra = _cancellation_digits(beta)
     with working_digits(digits + extra):
         b = mpmath.mpf(beta)
         c = mpmath.mpf(d) / 2

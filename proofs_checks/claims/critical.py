@@ -64,14 +64,19 @@ def _weights(ctx):
     # d = 5 (alpha = 2): Campbell against conditioning on the first point
     dg5 = 25 if ctx.full else 10
     for lam in ((1, 4) if ctx.full else (1,)):
-        a = C.campbell_functionals(2, lam, dg5, k_max=1)
-        b = C.first_point_functionals(2, lam, dg5)
-        for key, x, y in (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
-                          ("E_entropy", a["E_entropy"], b["E_entropy"])):
-            dgt = digits_agreed(x, y, tie=dg5)
+        for key, dgt in _campbell_vs_first_point(2, lam, dg5).items():
             figs[f"d5_lam{lam}_{key}_digits"] = dgt
             ok &= dgt >= dg5 - 1
     return Outcome(ok, "Campbell route vs d=3 Ein closed forms and vs first-point conditioning (d=5)", figs)
+
+
+def _campbell_vs_first_point(alpha, lam, digits) -> dict:
+    """Digits on which the Campbell route and conditioning on the first point agree, per functional."""
+    a = C.campbell_functionals(alpha, lam, digits, k_max=1)
+    b = C.first_point_functionals(alpha, lam, digits)
+    pairs = (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
+             ("E_entropy", a["E_entropy"], b["E_entropy"]))
+    return {key: digits_agreed(x, y, tie=digits) for key, x, y in pairs}
 
 
 @claim("P1.crit.weights_d64",
@@ -83,11 +88,7 @@ def _weights_d64(ctx):
     figs = {}
     ok = True
     for alpha, lam in ((mpmath.mpf(63) / 2, 12), (mpmath.mpf(63) / 2, 25), (1, 0.5), (2, 2)):
-        a = C.campbell_functionals(alpha, lam, 25, k_max=1)
-        b = C.first_point_functionals(alpha, lam, 25)
-        for key, x, y in (("E_W1", a["E_W"][0], b["E_W1"]), ("E_sum_W2", a["E_sum_W2"], b["E_sum_W2"]),
-                          ("E_entropy", a["E_entropy"], b["E_entropy"])):
-            dgt = digits_agreed(x, y, tie=25)
+        for key, dgt in _campbell_vs_first_point(alpha, lam, 25).items():
             figs[f"alpha{float(alpha)}_lam{lam}_{key}"] = dgt
             # known limit: at alpha = 31.5 the Campbell route's cumulative A (24-node panels) carries
             # E W_(1) to about 17 digits only (24 vs 48 nodes differ at 1e-16); see docs/critical.md
