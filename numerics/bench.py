@@ -1,11 +1,21 @@
 """Benchmark of the samplers, side by side on the same (n, d, beta) (``attnlimits bench``).
 
-Figures (CPU time of the calling thread, best of a few repeats; see :func:`_best`):
+Method for the ratios (robust to a shared machine's load). Times are CPU time of the calling thread
+(``time.thread_time``). A ratio is measured in ``rounds`` (>= 5) interleaved rounds: in each round one
+naive replicate and then ``EXACT_PER_ROUND`` exact replicates run back to back on the same (n, d, beta)
+and generator, and the round's ratio is the naive time over the *mean* exact time of that round (the
+same statistic for both samplers, so neither gets a best-of advantage). Both samplers of a round see
+the same moment of the machine's load, so the load largely cancels in the ratio. Reported: the median
+over rounds (``ratio_d<d>``), its range (``ratio_d<d>_min``, ``ratio_d<d>_max``) and the median
+nanoseconds per key of each sampler. The floor ratio at d = 3 is measured the same way (one exact
+replicate against one fill of uniforms per round).
+
+Figures:
 
 - naive against exact reduced at d = 3, 128 and 1024, at the critical scale beta = (kappa_d n)^{2/(d-1)}
-  (lambda = 1): nanoseconds per key and their ratio;
+  (lambda = 1): nanoseconds per key and their ratio (median and range over rounds);
 - the random-number floor: nanoseconds per uniform double from the same generator (PCG64), filled in
-  place, and the exact sampler's nanoseconds per key at d = 3 divided by it;
+  place, and the exact sampler's nanoseconds per key at d = 3 divided by it (median and range);
 - the order-statistics sampler: milliseconds per replicate at n = 10^6, 10^12, 10^18 (d = 3, lambda = 1)
   and the largest certified relative truncation bound over the replicates;
 - peak resident memory of one exact replicate at n = 10^8, d = 3, measured in a fresh subprocess
@@ -15,6 +25,7 @@ Figures (CPU time of the calling thread, best of a few repeats; see :func:`_best
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -26,7 +37,10 @@ from attnlimits.numerics.samplers_exact import exact_replicate
 from attnlimits.numerics.samplers_naive import naive_replicate
 from attnlimits.numerics.samplers_orderstat import orderstat_replicate
 
-__all__ = ["run_bench", "critical_beta"]
+__all__ = ["run_bench", "critical_beta", "interleaved_ratio", "EXACT_PER_ROUND"]
+
+#: Exact replicates per round of :func:`interleaved_ratio` (their mean time is the round's exact time).
+EXACT_PER_ROUND = 4
 
 
 def critical_beta(n: float, d: int, lam: float = 1.0) -> float:
@@ -35,19 +49,29 @@ def critical_beta(n: float, d: int, lam: float = 1.0) -> float:
     return beta_from_lambda(lam, int(n), d)
 
 
-def _best(f, repeats: int) -> float:
-    """Smallest CPU time of this thread over ``repeats`` calls (``time.thread_time``).
+def _cpu(f) -> float:
+    t = time.thread_time()
+    f()
+    return time.thread_time() - t
 
-    CPU time of the calling thread is what a sampler costs; wall clock on a shared machine also counts
-    the other jobs. BLAS helper threads of the naive sampler are not counted, which can only make the
-    naive sampler look faster (the reported ratios are conservative).
+
+def interleaved_ratio(slow, fast, rounds: int, fast_per_round: int = EXACT_PER_ROUND) -> dict:
+    """Time ``slow`` against ``fast`` in ``rounds`` interleaved rounds (see the module docstring).
+
+    Per round: one call of ``slow``, then ``fast_per_round`` calls of ``fast`` (their mean); the round's
+    ratio is slow/fast. Returns the median and range of the ratios and the median times in seconds.
     """
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.thread_time()
-        f()
-        best = min(best, time.thread_time() - t)
-    return best
+    if rounds < 1:
+        raise ValueError("rounds must be >= 1")
+    ratios, ts, tf = [], [], []
+    for _ in range(rounds):
+        a = _cpu(slow)
+        b = sum(_cpu(fast) for _ in range(fast_per_round)) / fast_per_round
+        ts.append(a)
+        tf.append(b)
+        ratios.append(a / b)
+    return {"ratio": statistics.median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
+            "slow": statistics.median(ts), "fast": statistics.median(tf), "rounds": rounds}
 
 
 _PEAK = """
@@ -88,27 +112,31 @@ def run_bench(quick: bool = False, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
     sizes = {3: 100_000 if quick else 1_000_000, 128: 5_000 if quick else 100_000, 1024: 1_500 if quick else 30_000}
-    rep = 2 if quick else 3
+    rounds = 5 if quick else 7
     res: dict = {}
     steps = progress(total=6, desc="bench", unit="step")
     for d, n in sizes.items():
         beta = critical_beta(n, d)
-        # alternate the two samplers so that both see the same moments of a shared machine's load;
-        # the exact one is cheap, so it gets several tries per round
-        tn = te = float("inf")
-        for _ in range(rep):
-            tn = min(tn, _best(lambda: naive_replicate(n, d, beta, 5, rng), 1))
-            te = min(te, _best(lambda: exact_replicate(n, d, beta, 5, rng), 4))
-        res[f"naive_ns_d{d}"] = tn / n * 1e9
-        res[f"exact_ns_d{d}"] = te / n * 1e9
-        res[f"ratio_d{d}"] = tn / te
+        exact_replicate(n, d, beta, 5, rng)  # warm-up: imports, first allocations
+        r = interleaved_ratio(lambda: naive_replicate(n, d, beta, 5, rng),
+                              lambda: exact_replicate(n, d, beta, 5, rng), rounds)
+        res[f"naive_ns_d{d}"] = r["slow"] / n * 1e9
+        res[f"exact_ns_d{d}"] = r["fast"] / n * 1e9
+        res[f"ratio_d{d}"] = r["ratio"]
+        res[f"ratio_d{d}_min"] = r["ratio_min"]
+        res[f"ratio_d{d}_max"] = r["ratio_max"]
         res[f"n_d{d}"] = n
         steps.update(1)
+    res["rounds"] = rounds
     buf = np.empty(1 << 20)
-    floor = _best(lambda: rng.random(out=buf), 10) / buf.size * 1e9
     n3 = 10**6 if quick else 10**7
-    e3 = _best(lambda: exact_replicate(n3, 3, critical_beta(n3, 3), 5, rng), rep) / n3 * 1e9
-    res.update(floor_ns=floor, exact_ns_d3_large=e3, n_floor=n3, floor_ratio_d3=e3 / floor)
+    b3 = critical_beta(n3, 3)
+    # slow = the exact sampler per key, fast = one fill of uniforms per double: the ratio is "keys per double"
+    r = interleaved_ratio(lambda: exact_replicate(n3, 3, b3, 5, rng), lambda: rng.random(out=buf), rounds)
+    scale = buf.size / n3
+    res.update(floor_ns=r["fast"] / buf.size * 1e9, exact_ns_d3_large=r["slow"] / n3 * 1e9, n_floor=n3,
+               floor_ratio_d3=r["ratio"] * scale, floor_ratio_d3_min=r["ratio_min"] * scale,
+               floor_ratio_d3_max=r["ratio_max"] * scale)
     steps.update(1)
     reps = 20 if quick else 100
     for tag, n in (("1e6", 10**6), ("1e12", 10**12), ("1e18", 10**18)):

@@ -35,12 +35,17 @@ import math
 import numpy as np
 
 from attnlimits.numerics.progress import progress
-from attnlimits.numerics.isotropic_merge import merge_norms, merge_two, output_parts
+from attnlimits.numerics.isotropic_merge import merge_norms, merge_two, output_parts, sphere_coordinate
 from attnlimits.numerics.streaming import SoftmaxAccumulator
 
-__all__ = ["draw_distance", "exact_replicate", "DEFAULT_CHUNK", "UNDERFLOW_CUT"]
+__all__ = ["draw_distance", "exact_replicate", "DEFAULT_CHUNK", "PAIR_CHUNK", "UNDERFLOW_CUT"]
 
 DEFAULT_CHUNK = 1 << 16
+#: Chunk of the uniform d >= 4 routes: about 20 arrays of 16384 doubles stay in the second-level cache,
+#: while the d = 2, 3 and vMF routes (few arrays, many keys skipped) prefer larger chunks.
+PAIR_CHUNK = 1 << 14
+#: Uniform keys with d >= COORD_MIN_D use :func:`_coordinate_pair`, 4 <= d < COORD_MIN_D :func:`_gaussian_triple`.
+COORD_MIN_D = 16
 #: Keys weighing less than e^{-350} of the largest are skipped (their total share is below 1e-133).
 UNDERFLOW_CUT = 350.0
 
@@ -121,6 +126,27 @@ def _gaussian_triple(size: int, d: int, rng: np.random.Generator, work: dict | N
     return D, T, z1
 
 
+def _coordinate_pair(size: int, d: int, rng: np.random.Generator, work: dict | None = None):
+    """(D, |P_perp K|, C) for uniform keys, d >= 5, from two independent sphere coordinates.
+
+    X = <q, K> is one coordinate of a uniform unit vector of R^d and C (the cosine of one isotropic
+    merge in q^perp = R^{d-1}) one coordinate of a uniform unit vector of R^{d-1}, independent of X:
+    both by :func:`~attnlimits.numerics.isotropic_merge.sphere_coordinate` (one normal and one uniform
+    each, against two normals and one gamma for the pair in :func:`_gaussian_triple`). D = 1 - X,
+    |P_perp K| = sqrt((1 - X)(1 + X)). D carries an absolute (not relative) rounding error of about
+    1e-16, harmless at the dimensions where this route is used (d >= COORD_MIN_D: D_(1) > 1e-3 unless
+    n > 10^40).
+    """
+    w = work if work is not None and work["D"].size >= size else _workspace(size)
+    X = sphere_coordinate(size, d, rng, out=w["Z"][:size])
+    C = sphere_coordinate(size, d - 1, rng, out=w["T2"][:size])
+    D = np.subtract(1.0, X, out=w["D"][:size])
+    T = np.add(1.0, X, out=w["T"][:size])
+    T *= D
+    np.sqrt(T, out=T)
+    return D, T, C
+
+
 def _workspace(size: int) -> dict:
     return {"Z": np.empty(2 * size), "T2": np.empty(size), "N": np.empty(size), "T": np.empty(size),
             "tmp": np.empty(size), "D": np.empty(size), "neg": np.empty(size, dtype=bool)}
@@ -128,23 +154,30 @@ def _workspace(size: int) -> dict:
 
 def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *,
                     law: str = "uniform", kappa0: float = 0.0, V=None,
-                    chunk: int = DEFAULT_CHUNK, cut: float = UNDERFLOW_CUT, show_progress: bool = False) -> dict:
+                    chunk: int | None = None, cut: float = UNDERFLOW_CUT, show_progress: bool = False) -> dict:
     """One replicate of attention over n keys, exact in law for every d >= 2 (see module docstring).
 
     Returns the statistics of :data:`attnlimits.numerics.sampling.STAT_KEYS` plus ``gap`` = 1 - <q, y>
     (computed as sum w D, accurate when y is close to q) and ``truncation_bound`` = 0.
     """
     m = d - 1
-    triple = law == "uniform" and d >= 4
-    work = _workspace(min(chunk, n)) if triple else None
+    if law == "uniform" and d >= 4:
+        pair = _coordinate_pair if d >= COORD_MIN_D else _gaussian_triple
+    else:
+        pair = None
+    if chunk is None:
+        chunk = DEFAULT_CHUNK if pair is None else PAIR_CHUNK
+    work = _workspace(min(chunk, n)) if pair is not None else None
     acc = SoftmaxAccumulator(k, inplace=True)  # the logits array below is a fresh temporary
     r_run = 0.0
     dmin = math.inf
     starts = range(0, n, chunk)
-    for start in progress(starts, desc="keys", unit="chunk", disable=not show_progress):
+    if show_progress:  # a disabled tqdm still costs a quarter of a millisecond to build
+        starts = progress(starts, desc="keys", unit="chunk")
+    for start in starts:
         L = min(chunk, n - start)
-        if triple:
-            D, tang, cos = _gaussian_triple(L, d, rng, work)
+        if pair is not None:
+            D, tang, cos = pair(L, d, rng, work)
         else:
             D = draw_distance(L, d, rng, law=law, kappa0=kappa0)
             tang = cos = None
@@ -156,15 +189,15 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
             if thr < 2.0:
                 keep = np.flatnonzero(D < thr)
                 D = D[keep]
-                if triple:
+                if pair is not None:
                     tang, cos = tang[keep], cos[keep]
-        e, f = acc.add(-beta * D, D)
+        e, f = acc.add(np.multiply(D, -beta), D)
         r_run *= f
         if e.size:
             if tang is None:
                 tang = np.sqrt(D * (2.0 - D))
             np.multiply(e, tang, out=e)  # e is not needed any more: the merge coefficients
-            r_chunk = merge_norms(e, m, rng, cos)
+            r_chunk = merge_norms(e, m, rng, cos, overwrite=True)
             if acc.count > e.size:  # merge with the earlier chunks
                 c_last = None if cos is None else cos[-1:]
                 r_run = float(np.ravel(merge_two(r_run, r_chunk, m, rng, c_last))[0])

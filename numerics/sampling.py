@@ -100,9 +100,9 @@ def one_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator,
 
         return naive_replicate(n, d, beta, k, rng, law=law, kappa0=kappa0, V=V, chunk=chunk)
     if sampler == "exact":
-        from attnlimits.numerics.samplers_exact import DEFAULT_CHUNK, exact_replicate
+        from attnlimits.numerics.samplers_exact import exact_replicate
 
-        return exact_replicate(n, d, beta, k, rng, law=law, kappa0=kappa0, V=V, chunk=chunk or DEFAULT_CHUNK,
+        return exact_replicate(n, d, beta, k, rng, law=law, kappa0=kappa0, V=V, chunk=chunk,
                                show_progress=show_progress)
     from attnlimits.numerics.samplers_orderstat import DEFAULT_TOL, orderstat_replicate
 

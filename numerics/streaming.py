@@ -56,10 +56,15 @@ class SoftmaxAccumulator:
                 self.SD *= f
             self.M = mc
         # the top-k candidates are taken before ``logits`` is overwritten below
-        if self.top.size >= self.k and logits.size > 4 * self.k:
+        if logits.size <= 4 * self.k:
+            cand = logits
+        elif self.top.size >= self.k:
             cand = logits[logits > self.top.min()]  # only these can enter the top k
         else:
-            cand = logits
+            # first chunk: the k-th largest of a prefix bounds the chunk's k-th largest from below
+            head = logits[: max(4 * self.k, 256)]
+            t0 = np.partition(head, head.size - self.k)[head.size - self.k]
+            cand = logits[logits >= t0]
         kk = min(self.k, cand.size)
         part = cand.copy() if cand.size <= kk else np.partition(cand, cand.size - kk)[cand.size - kk:]
         shifted = np.subtract(logits, self.M, out=logits if self.inplace else None)
