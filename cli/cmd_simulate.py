@@ -27,6 +27,10 @@ def register(sub):
                         "with a certified truncation bound; reference: the simple O(n)-memory sampler")
     p.add_argument("--law", choices=("uniform", "vmf"), default="uniform", help="key law (default uniform)")
     p.add_argument("--kappa0", default="0", help="vMF concentration around the query (with --law vmf)")
+    p.add_argument("--values", default=None, metavar="PATH",
+                   help="value matrix W: a .npy array of shape d x d_v; each key k carries the value W^T k and the "
+                        "output is y = sum_i w_i W^T k_i (default: W = I, y in key space). Adds E_value_norm, "
+                        "E_value_norm2 and mean_value (E y, d_v components) to the figures")
     p.add_argument("--tol", default=None, help="orderstat: target relative truncation bound (default 1e-13)")
     p.add_argument("--k", default="5", help="number of ranked top weights kept (default 5)")
     p.add_argument("--workers", default="1", help="local worker processes (default 1)")
@@ -48,18 +52,54 @@ def _fmt(x, digits):
     return decimal_string(x, digits)
 
 
+def load_values(path: str):
+    """The --values matrix W (d x d_v, finite reals) as V = W^T (d_v x d), the samplers' convention y = V ybar.
+
+    Bad input raises InputError with one line (unreadable file, not a 2-D real array, non-finite entries).
+    """
+    import numpy as np
+
+    from attnlimits.theory.validation import InputError
+
+    try:
+        W = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"--values {path}: cannot read a .npy array ({reason})") from None
+    if not isinstance(W, np.ndarray):
+        raise InputError(f"--values {path}: expected one .npy array, not an archive")
+    if W.ndim != 2 or W.size == 0:
+        raise InputError(f"--values must hold a d x d_v matrix, got an array of shape {W.shape}")
+    if W.dtype.kind not in "biuf":
+        raise InputError(f"--values must hold real numbers, got dtype {W.dtype}")
+    W = W.astype(float)
+    if not np.all(np.isfinite(W)):
+        raise InputError("--values has non-finite entries (nan or inf)")
+    return np.ascontiguousarray(W.T)
+
+
+def _fmt_any(x, digits):
+    return [_fmt(v, digits) for v in x] if isinstance(x, list) else _fmt(x, digits)
+
+
 def run(args) -> int:
     from attnlimits.numerics.sweep import make_point, run_sweep, summarize
-    from attnlimits.theory.validation import count
+    from attnlimits.theory.validation import InputError, count, dimension
 
     reps = count(args.reps, "reps")
     workers = count(args.workers, "workers")
+    V = None
+    if args.values is not None:
+        V = load_values(args.values)
+        for d in args.d:
+            if dimension(d) != V.shape[1]:
+                raise InputError(f"--values has {V.shape[1]} rows but the grid has d = {dimension(d)}")
     scale = args.beta if args.beta is not None else args.lam
     points, labels = [], []
     for n, d, b in itertools.product(args.n, args.d, scale):
         kw = {"beta": b} if args.beta is not None else {"lam": b}
         points.append(make_point(n, d, sampler=args.sampler, law=args.law, kappa0=args.kappa0, k=args.k,
-                                 tol=args.tol, seed=args.seed, **kw))
+                                 tol=args.tol, seed=args.seed, V=V, **kw))
         labels.append(None if args.beta is not None else b)
     results = run_sweep(points, reps, workers=workers, scheduler=args.scheduler, out=args.out)
     rows = []
@@ -71,11 +111,13 @@ def run(args) -> int:
             row["lam"] = str(lam)
         if p.law == "vmf":
             row["kappa0"] = _fmt(p.kappa0, args.digits)
+        if V is not None:
+            row["values_shape"] = f"{V.shape[1]} x {V.shape[0]}"
         row.update(reps=str(reps), seed=str(p.seed))
         for key, val in s.items():
             if key == "truncation_bound" and p.sampler != "orderstat":
                 continue
-            row[key] = _fmt(val, args.digits)
+            row[key] = _fmt_any(val, args.digits)
         if p.sampler == "orderstat":
             row["max_explicit_keys"] = str(int(max(arr["explicit_keys"])))
         row["computed"] = str(arr["computed"])

@@ -28,7 +28,8 @@ import math
 
 import numpy as np
 
-__all__ = ["draw_cosine", "sphere_coordinate", "merge_two", "merge_norms", "uniform_direction", "output_parts"]
+__all__ = ["draw_cosine", "sphere_coordinate", "merge_two", "merge_norms", "uniform_direction", "output_parts",
+           "value_stats"]
 
 
 def _acceptance(k: float) -> float:
@@ -171,11 +172,24 @@ def uniform_direction(m: int, rng: np.random.Generator) -> np.ndarray:
             return g / nrm
 
 
+def value_stats(y) -> dict:
+    """Statistics of an output vector y = V ybar in R^{d_v} (V of shape d_v x d).
+
+    ``parallel`` = y_1, ``gap`` = 1 - y_1, ``perp_norm`` = |(y_2, ..., y_{d_v})|, ``perp_coord`` = y_2 (0 when
+    d_v = 1): for V = I these are <q, y>, 1 - <q, y>, |P_perp y> and one tangential coordinate (q = e_1);
+    ``value_norm`` = |y| and ``value`` = y itself (a copy).
+    """
+    y = np.array(y, dtype=float).ravel()
+    return {"parallel": float(y[0]), "gap": float(1.0 - y[0]), "perp_norm": float(np.linalg.norm(y[1:])),
+            "perp_coord": float(y[1]) if y.size > 1 else 0.0, "value_norm": float(np.linalg.norm(y)), "value": y}
+
+
 def output_parts(gap: float, perp_norm: float, d: int, rng: np.random.Generator, V=None) -> dict:
     """The output's statistics from 1 - <q, y> and |P_perp y> (q = e_1), exact in law.
 
     P_perp y is isotropic in q^perp (dimension m = d - 1), so one coordinate is perp_norm times the cosine
-    with a fixed direction; with a value matrix V, y = V ybar with ybar = (1 - gap, perp_norm U), U uniform.
+    with a fixed direction; with a value matrix V (shape d_v x d), y = V ybar with
+    ybar = (1 - gap, perp_norm U), U uniform on S^{d-2}, and the statistics are those of :func:`value_stats`.
     """
     m = d - 1
     if V is None:
@@ -184,6 +198,4 @@ def output_parts(gap: float, perp_norm: float, d: int, rng: np.random.Generator,
     ybar = np.empty(d)
     ybar[0] = 1.0 - gap
     ybar[1:] = perp_norm * uniform_direction(m, rng)
-    y = np.asarray(V, dtype=float) @ ybar
-    return {"parallel": float(y[0]), "gap": float(1.0 - y[0]),
-            "perp_norm": float(np.linalg.norm(y[1:])), "perp_coord": float(y[1])}
+    return value_stats(np.asarray(V, dtype=float) @ ybar)

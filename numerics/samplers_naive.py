@@ -2,7 +2,8 @@
 
 Keys are normalized Gaussian vectors K = G/|G| (uniform on S^{d-1}), or von Mises–Fisher keys drawn
 by ``scipy.stats.vonmises_fisher`` (an implementation independent of this package's), the query is
-q = e_1, the logits are beta <q, K>, and the output is y = V sum_i w_i K_i (V = I by default). The
+q = e_1, the logits are beta <q, K>, and the output is y = V sum_i w_i K_i (V = I by default; V of shape
+d_v x d). The
 keys are made in chunks with a running log-sum-exp, so that memory stays bounded, but every key is a
 d-dimensional vector: the cost per key is of order d. Kept as a test oracle for the reduced samplers.
 """
@@ -12,6 +13,7 @@ import math
 
 import numpy as np
 
+from attnlimits.numerics.isotropic_merge import value_stats
 from attnlimits.numerics.streaming import SoftmaxAccumulator
 
 __all__ = ["naive_replicate", "naive_keys"]
@@ -51,7 +53,9 @@ def naive_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
     out.pop("gap")
     y = yv / acc.S
     if V is not None:
-        y = np.asarray(V, dtype=float) @ y
-    out.update(parallel=float(y[0]), gap=float(1.0 - y[0]), perp_norm=float(np.linalg.norm(y[1:])),
-               perp_coord=float(y[1]), min_dist=1.0 - xmax, truncation_bound=0.0)
+        out.update(value_stats(np.asarray(V, dtype=float) @ y))
+    else:
+        out.update(parallel=float(y[0]), gap=float(1.0 - y[0]), perp_norm=float(np.linalg.norm(y[1:])),
+                   perp_coord=float(y[1]))
+    out.update(min_dist=1.0 - xmax, truncation_bound=0.0)
     return out

@@ -67,7 +67,7 @@ LAWS = ("uniform", "vmf")
 
 
 def check_sampler_args(sampler: str, law: str, kappa0, d: int, V) -> tuple[float, object]:
-    """Validate the sampler options; return (kappa0 as float, V as a d x d array or None)."""
+    """Validate the sampler options; return (kappa0 as float, V as a d_v x d float array or None)."""
     choice(sampler, "sampler", SAMPLERS)
     choice(law, "law", LAWS)
     k0 = float(real(kappa0, "kappa0", low=0))
@@ -76,9 +76,12 @@ def check_sampler_args(sampler: str, law: str, kappa0, d: int, V) -> tuple[float
     if law == "vmf" and sampler in ("reference", "orderstat"):
         raise InputError(f"the {sampler} sampler draws uniform keys only; use sampler='exact' or 'naive' for vmf")
     if V is not None:
-        V = np.asarray(V, dtype=float)
-        if V.shape != (d, d):
-            raise InputError(f"V must be a {d} x {d} matrix, got shape {V.shape}")
+        try:
+            V = np.asarray(V, dtype=float)
+        except (TypeError, ValueError):
+            raise InputError("V must be a real matrix") from None
+        if V.ndim != 2 or V.shape[1] != d or V.shape[0] < 1:
+            raise InputError(f"V must be a d_v x {d} matrix (y = V ybar), got shape {V.shape}")
         if not np.all(np.isfinite(V)):
             raise InputError("V must have finite entries")
         if sampler == "reference":
@@ -124,7 +127,10 @@ def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, 
     :mod:`~attnlimits.numerics.samplers_exact`), ``orderstat`` (nearest keys with a certified
     truncation bound, :mod:`~attnlimits.numerics.samplers_orderstat`; ``tol`` is its target bound).
     ``law``: ``uniform`` or ``vmf`` (von Mises–Fisher with mean direction q and concentration
-    ``kappa0``). ``V``: a d x d value matrix, the output being y = sum_i w_i V K_i.
+    ``kappa0``). ``V``: a d_v x d value matrix, the output being y = sum_i w_i V K_i; then every sampler
+    also reports ``value_norm`` = |y| and ``value`` = y (shape (reps, d_v)), and ``parallel``, ``gap``,
+    ``perp_norm``, ``perp_coord`` describe y's first coordinate and the rest
+    (:func:`attnlimits.numerics.isotropic_merge.value_stats`).
     """
     n = count(n, "n")
     d = dimension(d)

@@ -38,7 +38,10 @@ __all__ = ["Point", "make_point", "run_sweep", "replicate_rng", "summarize", "be
 
 @dataclasses.dataclass(frozen=True)
 class Point:
-    """One grid point: every parameter that changes a replicate's value (V = I in sweeps)."""
+    """One grid point: every parameter that changes a replicate's value.
+
+    ``values``: the value matrix V (shape d_v x d, output y = V ybar) as a tuple of rows, or None (V = I).
+    """
 
     n: int
     d: int
@@ -50,6 +53,7 @@ class Point:
     tol: float | None = None
     chunk: int | None = None
     seed: int = 0
+    values: tuple | None = None
 
     def ident(self) -> str:
         """A folder name: readable prefix and a hash of the exact parameters (beta as a hex float)."""
@@ -59,6 +63,13 @@ class Point:
 
     def _canon(self) -> dict:
         c = dataclasses.asdict(self)
+        # V enters the store's identity through its shape and a hash of its float64 bytes; the key is
+        # absent when V = I, so stores written before V existed keep their identity
+        del c["values"]
+        if self.values is not None:
+            V = np.array(self.values, dtype=float)
+            c["values_shape"] = list(V.shape)
+            c["values_sha256"] = hashlib.sha256(np.ascontiguousarray(V).tobytes()).hexdigest()
         c["beta"] = float(self.beta).hex()
         c["kappa0"] = float(self.kappa0).hex()
         c["tol"] = None if self.tol is None else float(self.tol).hex()
@@ -77,8 +88,11 @@ def beta_from_lambda(lam, n: int, d: int) -> float:
 
 
 def make_point(n, d, *, beta=None, lam=None, sampler="exact", law="uniform", kappa0=0.0, k=5, tol=None,
-               chunk=None, seed=0) -> Point:
-    """Validate and build a :class:`Point`; exactly one of ``beta`` and ``lam`` is given."""
+               chunk=None, seed=0, V=None) -> Point:
+    """Validate and build a :class:`Point`; exactly one of ``beta`` and ``lam`` is given.
+
+    ``V``: a d_v x d value matrix (y = V ybar, :func:`attnlimits.numerics.sampling.replicates`), or None.
+    """
     n = count(n, "n")
     d = dimension(d)
     if (beta is None) == (lam is None):
@@ -89,12 +103,13 @@ def make_point(n, d, *, beta=None, lam=None, sampler="exact", law="uniform", kap
         beta = beta_from_lambda(real(lam, "lam", low=0), n, d)
     if not math.isfinite(beta):
         raise InputError("beta overflows a double")
-    kappa0, _ = check_sampler_args(sampler, law, kappa0, d, None)
+    kappa0, V = check_sampler_args(sampler, law, kappa0, d, V)
+    values = None if V is None else tuple(tuple(row) for row in V.tolist())
     if tol is not None:
         tol = float(real(tol, "tol", low=0, low_open=True))
     if chunk is not None:
         chunk = count(chunk, "chunk")
-    return Point(n, d, beta, sampler, law, kappa0, count(k, "k"), tol, chunk, count(seed, "seed", low=0))
+    return Point(n, d, beta, sampler, law, kappa0, count(k, "k"), tol, chunk, count(seed, "seed", low=0), values)
 
 
 def replicate_rng(seed: int, r: int) -> np.random.Generator:
@@ -107,8 +122,9 @@ def _plain(stats: dict) -> dict:
 
 
 def _compute(p: Point, r: int, show_progress: bool = False) -> dict:
+    V = None if p.values is None else np.array(p.values, dtype=float)
     return _plain(one_replicate(p.n, p.d, p.beta, p.k, replicate_rng(p.seed, r), sampler=p.sampler, law=p.law,
-                                kappa0=p.kappa0, tol=p.tol, chunk=p.chunk, show_progress=show_progress))
+                                kappa0=p.kappa0, V=V, tol=p.tol, chunk=p.chunk, show_progress=show_progress))
 
 
 def _rep_path(folder: str, r: int) -> str:
@@ -275,6 +291,9 @@ def summarize(arrays: dict, d: int) -> dict:
 
     ``var_perp`` = E|P_perp y|^2/(d - 1): the variance of one tangential coordinate of the output
     (its mean is 0 by symmetry); ``truncation_bound``: the largest certified bound over replicates.
+    With a value matrix (``value`` among the arrays, y = V ybar in R^{d_v}): ``var_perp`` =
+    E|(y_2, ..., y_{d_v})|^2/(d_v - 1) (None when d_v = 1), ``E_value_norm`` = E|y|, ``E_value_norm2`` = E|y|^2
+    and ``mean_value`` = E y (a list of d_v means, with ``mean_value_se``).
     """
     def ms(x):
         x = np.asarray(x, dtype=float)
@@ -283,13 +302,20 @@ def summarize(arrays: dict, d: int) -> dict:
         return float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size))
 
     top = np.asarray(arrays["top"])
+    dv = np.asarray(arrays["value"]).reshape(top.shape[0], -1).shape[1] if "value" in arrays else d
     res = {}
     for name, x in (("E_W1", top[:, 0]), ("E_sum_W2", arrays["sum_w2"]), ("E_entropy", arrays["entropy"]),
                     ("mean_parallel", arrays["parallel"]), ("mean_gap", arrays["gap"]),
-                    ("var_perp", np.asarray(arrays["perp_norm"]) ** 2 / (d - 1)),
+                    ("var_perp", np.asarray(arrays["perp_norm"]) ** 2 / (dv - 1) if dv > 1 else None),
                     ("E_min_dist", arrays["min_dist"])):
-        m, se = ms(x)
+        m, se = ms(x) if x is not None else (None, None)
         res[name] = m
         res[name + "_se"] = se
+    if "value" in arrays:
+        for name, x in (("E_value_norm", arrays["value_norm"]), ("E_value_norm2", np.asarray(arrays["value_norm"]) ** 2)):
+            res[name], res[name + "_se"] = ms(x)
+        cols = [ms(c) for c in np.asarray(arrays["value"], dtype=float).reshape(top.shape[0], -1).T]
+        res["mean_value"] = [c[0] for c in cols]
+        res["mean_value_se"] = [c[1] for c in cols]
     res["truncation_bound"] = float(np.max(arrays["truncation_bound"]))
     return res

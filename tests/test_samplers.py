@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, special, stats
 
-from attnlimits.numerics.isotropic_merge import draw_cosine, merge_norms
-from attnlimits.numerics.samplers_exact import _gaussian_triple, draw_distance, exact_replicate
+from attnlimits.numerics.isotropic_merge import draw_cosine, merge_norms, sphere_coordinate
+from attnlimits.numerics.samplers_exact import _coordinate_pair, _gaussian_triple, draw_distance, exact_replicate
 from attnlimits.numerics.sampling import replicates
 from attnlimits.numerics.stats import family_verdict, ks_compare, ks_two_sample, two_sample_z, z_compare
 from attnlimits.theory.validation import InputError
@@ -67,6 +67,29 @@ def test_gaussian_triple_law(d):
             ks_compare("C", C, lambda x: stats.beta(b, b).cdf((1 + x) / 2)),
             z_compare("corr(D, C)", (D - D.mean()) * (C - C.mean()) / (D.std() * C.std()), 0.0)])
     assert abs(rho) < 0.05
+
+
+@pytest.mark.parametrize("dim", [4, 5, 16, 128, 1024])
+def test_sphere_coordinate_law(dim):
+    """Gaussian rejection with a squeeze: (1 + X)/2 ~ Beta((dim-1)/2, (dim-1)/2) (scipy.stats.beta), and
+    E X^2 = 1/dim exactly (the squared coordinates of a unit vector sum to 1, each with the same law)."""
+    x = sphere_coordinate(20000, dim, np.random.default_rng(dim))
+    a = (dim - 1) / 2
+    _holds([ks_compare("X", x, lambda t: stats.beta(a, a).cdf((1 + t) / 2)),
+            z_compare("E X^2", x * x, 1.0 / dim)])
+    assert np.all(np.abs(x) < 1)
+
+
+@pytest.mark.parametrize("d", [16, 128])
+def test_coordinate_pair_law(d):
+    """The d >= 16 route: D = 1 - X with (1 + X)/2 ~ Beta(a, a); |P_perp K| = sqrt(D(2 - D)); C ~ coordinate
+    of R^{d-1}, uncorrelated with D."""
+    D, tang, C = _coordinate_pair(20000, d, np.random.default_rng(d + 1))
+    a, b = (d - 1) / 2, (d - 2) / 2
+    np.testing.assert_allclose(tang, np.sqrt(D * (2 - D)), rtol=1e-12)
+    _holds([ks_compare("D", D, lambda t: stats.beta(a, a).cdf(t / 2)),
+            ks_compare("C", C, lambda x: stats.beta(b, b).cdf((1 + x) / 2)),
+            z_compare("corr(D, C)", (D - D.mean()) * (C - C.mean()) / (D.std() * C.std()), 0.0)])
 
 
 @pytest.mark.parametrize("d", [2, 3, 5])
@@ -172,6 +195,18 @@ def test_value_matrix():
     for name, x in (("exact", b), ("orderstat", c)):
         comps += [ks_two_sample(f"{name} {k}", x[k], a[k]) for k in ("parallel", "perp_norm", "perp_coord")]
     _holds(comps)
+
+
+def test_rectangular_value_matrix():
+    """V of shape d_v x d (d_v = 2 < d = 5): exact reduced against naive for |y| and both coordinates of y."""
+    d = 5
+    V = np.array([[0.5, 1.0, 0.0, -0.3, 0.2], [1.0, 0.0, 0.7, 0.0, -1.0]])
+    a = replicates(60, d, 8.0, 400, 81, sampler="naive", V=V)
+    b = replicates(60, d, 8.0, 400, 82, sampler="exact", V=V)
+    assert a["value"].shape == b["value"].shape == (400, 2)
+    np.testing.assert_allclose(b["value_norm"], np.linalg.norm(b["value"], axis=1), rtol=1e-14)
+    _holds([ks_two_sample("|y|", b["value_norm"], a["value_norm"])]
+           + [ks_two_sample(f"y_{j}", b["value"][:, j], a["value"][:, j]) for j in range(2)])
 
 
 def test_underflow_cut_changes_nothing():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 from attnlimits.cli.main import main
 from attnlimits.numerics import sweep as sw
 from attnlimits.numerics.sampling import replicates
+from attnlimits.numerics.stats import Comparison, family_verdict
 from attnlimits.theory.validation import InputError
 
 CLI = [sys.executable, "-m", "attnlimits.cli.main"]
@@ -169,3 +171,86 @@ def test_bench_quick_reports_every_figure(capsys):
                 "orderstat_bound_1e12", "orderstat_ms_1e18", "peak_mb", "seconds"):
         assert float(out[key]) > 0, key
     assert float(out["orderstat_bound_1e12"]) <= 1e-12  # certified by construction (tol = 1e-13)
+
+
+def _z(name, m1, se1, m2, se2) -> Comparison:
+    """Two independent means (from the CLI's figures) against each other: z = diff / sqrt(se1^2 + se2^2)."""
+    from scipy.stats import norm
+
+    z = (m1 - m2) / math.hypot(se1, se2)
+    return Comparison(name, m1, m2, math.hypot(se1, se2), z, float(2 * norm.sf(abs(z))))
+
+
+def _cli_json(argv, capsys) -> dict:
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_vmf_agrees_with_naive_and_exact_mean(capsys):
+    """vMF keys through `simulate --law vmf --kappa0`: the exact reduced sampler against the naive one
+    (scipy's vMF sampler, an independent implementation) at n = 40, and both against the exact single-key
+    mean E<q, K> = A_d(kappa0) = I_{d/2}(kappa0)/I_{d/2-1}(kappa0) at n = 1; Holm over all comparisons."""
+    from scipy import special
+
+    base = ["simulate", "--d", "6", "--law", "vmf", "--kappa0", "3.5", "--json"]
+    comps = []
+    runs = {}
+    for sampler, seed in (("exact", "21"), ("naive", "22")):
+        runs[sampler] = _cli_json(base + ["--n", "40", "--beta", "6", "--reps", "500", "--seed", seed,
+                                          "--sampler", sampler], capsys)
+        one = _cli_json(base + ["--n", "1", "--beta", "1", "--reps", "3000", "--seed", seed, "--sampler", sampler],
+                        capsys)
+        ref = special.ive(3.0, 3.5) / special.ive(2.0, 3.5)
+        comps.append(_z(f"{sampler} E X", float(one["mean_parallel"]), float(one["mean_parallel_se"]), ref, 0.0))
+    assert runs["exact"]["law"] == "vmf" and float(runs["exact"]["kappa0"]) == 3.5
+    for key in ("E_W1", "E_sum_W2", "E_entropy", "mean_gap", "var_perp", "E_min_dist"):
+        e, nv = runs["exact"], runs["naive"]
+        comps.append(_z(key, float(e[key]), float(e[key + "_se"]), float(nv[key]), float(nv[key + "_se"])))
+    ok, fig = family_verdict(comps)
+    assert ok, (fig, [(c.name, round(c.z, 2)) for c in comps])
+
+
+def test_cli_values_workers_identical(tmp_path, capsys):
+    """--values W (d x d_v): the figures for y = sum w W^T k are the same to the last digit for 1 and 2
+    workers, and E y = W^T E ybar has mean_value = W[0] * E<q, ybar> in law (tangential mean 0)."""
+    W = np.array([[1.0, 0.5, -0.2], [0.0, 1.0, 0.3], [2.0, 0.0, 0.1], [0.4, -1.0, 0.0]])
+    path = tmp_path / "W.npy"
+    np.save(path, W)
+    base = ["simulate", "--n", "3000", "--d", "4", "--beta", "8", "--reps", "8", "--seed", "12", "--json",
+            "--values", str(path)]
+    outs = [_cli_json(base + ["--workers", w], capsys) for w in ("1", "2")]
+    assert {k: v for k, v in outs[0].items() if k != "seconds"} == {k: v for k, v in outs[1].items() if k != "seconds"}
+    out = outs[0]
+    assert out["values_shape"] == "4 x 3" and len(out["mean_value"]) == 3
+    for key in ("E_W1", "E_sum_W2", "mean_parallel", "E_value_norm", "E_value_norm2", "mean_value_se"):
+        assert key in out
+    # y_1 = <W[:, 0], ybar> is what mean_parallel reports with a value matrix
+    assert out["mean_parallel"] == out["mean_value"][0]
+    # V changes the store identity; V = None keeps the old one
+    p0 = sw.make_point(3000, 4, beta=8, seed=12)
+    p1 = sw.make_point(3000, 4, beta=8, seed=12, V=W.T)
+    assert p0.ident() != p1.ident() and "values_sha256" not in p0._canon()
+
+
+def _bad_arrays(tmp_path):
+    files = {}
+    for name, arr in (("nan", np.array([[1.0, np.nan]] * 3)), ("vector", np.ones(3)), ("rows", np.ones((4, 2))),
+                      ("text", np.array([["a", "b"]] * 3)), ("empty", np.ones((3, 0)))):
+        files[name] = tmp_path / f"{name}.npy"
+        np.save(files[name], arr)
+    files["object"] = tmp_path / "object.npy"
+    np.save(files["object"], np.array([[1, None]] * 3, dtype=object), allow_pickle=True)
+    (tmp_path / "garbage.npy").write_bytes(b"not numpy")
+    files["garbage"] = tmp_path / "garbage.npy"
+    files["missing"] = tmp_path / "missing.npy"
+    return files
+
+
+@pytest.mark.parametrize("which,needle", [("nan", "non-finite"), ("vector", "d x d_v"), ("rows", "rows"),
+                                          ("text", "real"), ("empty", "d x d_v"), ("object", "cannot read"),
+                                          ("garbage", "cannot read"), ("missing", "cannot read")])
+def test_cli_bad_values_one_line(which, needle, tmp_path, capsys):
+    path = _bad_arrays(tmp_path)[which]
+    rc = main(["simulate", "--n", "10", "--d", "3", "--beta", "1", "--reps", "2", "--values", str(path)])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and "\n" not in err and needle in err, err
