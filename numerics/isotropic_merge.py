@@ -20,7 +20,7 @@ matrix V), costs one extra uniform direction.
 
 Special laws of C used for speed: m = 2: C = cos(pi U) (the angle difference is uniform on the
 circle); m = 3: C is uniform on [-1, 1] (Archimedes); m = 1: C = +-1; m >= 4: :func:`sphere_coordinate`
-(rejection from a Gaussian, exact, about one normal and one uniform per draw).
+(a ziggurat, exact, about one 64-bit word per draw).
 """
 from __future__ import annotations
 
@@ -38,13 +38,17 @@ def _acceptance(k: float) -> float:
     return math.exp(0.5 * math.log(k) + math.lgamma(k + 1.0) - math.lgamma(k + 1.5))
 
 
-def sphere_coordinate(size: int, dim: int, rng: np.random.Generator, out: np.ndarray | None = None) -> np.ndarray:
+def sphere_coordinate(size: int, dim: int, rng: np.random.Generator, out: np.ndarray | None = None, *,
+                      method: str = "ziggurat") -> np.ndarray:
     """``size`` i.i.d. draws of one coordinate X of a uniform unit vector of R^dim (dim >= 4), exact in law.
 
     Density: f(x) proportional to (1 - x^2)^k on (-1, 1), k = (dim - 3)/2, i.e. (1 + X)/2 ~ Beta(a, a) with
     a = (dim - 1)/2 (paper 1 §2; the law of <q, K> for a uniform key K on S^{dim-1}).
 
-    Method: rejection (von Neumann) from the Gaussian proposal X = Z / sqrt(2k). Since
+    ``method="ziggurat"`` (default): :func:`attnlimits.numerics.ziggurat.ziggurat_coordinate`, one 64-bit
+    word per draw and tables computed once per dim. ``method="gauss"``: the rejection below.
+
+    Gaussian method: rejection (von Neumann) from the Gaussian proposal X = Z / sqrt(2k). Since
     log(1 - y) <= -y, (1 - x^2)^k <= e^{-k x^2}, so a proposal x is accepted with probability
     p(x) = (1 - x^2)^k e^{k x^2} = exp(k (log(1 - x^2) + x^2)) (|x| < 1), the overall acceptance being
     sqrt(k) Gamma(k + 1)/Gamma(k + 3/2) (0.63 at dim = 4, 0.994 at dim = 128, 0.9993 at dim = 1024).
@@ -57,6 +61,12 @@ def sphere_coordinate(size: int, dim: int, rng: np.random.Generator, out: np.nda
     k = (dim - 3) / 2.0
     if k < 0.5:
         raise ValueError("sphere_coordinate needs dim >= 4")
+    if method == "ziggurat":
+        from attnlimits.numerics.ziggurat import ziggurat_coordinate
+
+        return ziggurat_coordinate(size, dim, rng, out)
+    if method != "gauss":
+        raise ValueError(f"unknown method {method!r}")
     s = 1.0 / math.sqrt(2.0 * k)
     p_acc = _acceptance(k)
     res = np.empty(size) if out is None else out[:size]

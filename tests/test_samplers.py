@@ -69,15 +69,49 @@ def test_gaussian_triple_law(d):
     assert abs(rho) < 0.05
 
 
+@pytest.mark.parametrize("method", ["ziggurat", "gauss"])
 @pytest.mark.parametrize("dim", [4, 5, 16, 128, 1024])
-def test_sphere_coordinate_law(dim):
-    """Gaussian rejection with a squeeze: (1 + X)/2 ~ Beta((dim-1)/2, (dim-1)/2) (scipy.stats.beta), and
+def test_sphere_coordinate_law(dim, method):
+    """Ziggurat and Gaussian rejection: (1 + X)/2 ~ Beta((dim-1)/2, (dim-1)/2) (scipy.stats.beta), and
     E X^2 = 1/dim exactly (the squared coordinates of a unit vector sum to 1, each with the same law)."""
-    x = sphere_coordinate(20000, dim, np.random.default_rng(dim))
+    x = sphere_coordinate(20000, dim, np.random.default_rng(dim), method=method)
     a = (dim - 1) / 2
     _holds([ks_compare("X", x, lambda t: stats.beta(a, a).cdf((1 + t) / 2)),
-            z_compare("E X^2", x * x, 1.0 / dim)])
+            z_compare("E X^2", x * x, 1.0 / dim), z_compare("E X", x, 0.0)])
     assert np.all(np.abs(x) < 1)
+
+
+@pytest.mark.parametrize("dim", [4, 16, 128, 1024])
+def test_ziggurat_tables_and_tail(dim):
+    """The ziggurat's layers have equal area and its top reaches f(0) = 1; the tail sampler (scalar path for a
+    few draws, array path for many) has the law of X^2 ~ Beta(1/2, k + 1) conditioned on X >= r."""
+    from attnlimits.numerics.ziggurat import N_LAYERS, _tail, ziggurat_tables
+
+    t = ziggurat_tables(dim)
+    k, r = t["k"], t["r"]
+    X = t["wsigned"][1:N_LAYERS] / 2.0 ** -53
+    # layer j: width x_j, height v/x_j; next layer's bottom f(x_{j+1}) is this layer's top
+    np.testing.assert_allclose(X * t["height"][1:], t["v"], rtol=1e-12)
+    assert np.all(np.diff(t["bottom"][1:]) > 0) and t["bottom"][1] == t["height"][0]  # f(r): base's top
+    assert t["bottom"][-1] + t["height"][-1] >= 1.0 > t["bottom"][-1]
+    # x_j = f^{-1}(bottom of layer j) = sqrt(1 - bottom^(1/k)) to a few ulps, evaluated with mpmath at 40 digits
+    import mpmath
+
+    with mpmath.workdps(40):
+        inv = [float(mpmath.sqrt(1 - mpmath.mpf(b) ** (1 / mpmath.mpf(k)))) for b in t["bottom"][1:]]
+    np.testing.assert_allclose(X, inv, rtol=1e-14)
+    # half the total mass int_0^1 f = B(1/2, k + 1)/2 over N v: the acceptance
+    assert t["acceptance"] == pytest.approx(0.5 * special.beta(0.5, k + 1) / (N_LAYERS * t["v"]), rel=1e-12)
+    rng = np.random.default_rng(dim)
+    few = np.concatenate([_tail(3, t, rng) for _ in range(1000)])
+    many = _tail(3000, t, rng)
+    lo = special.betainc(0.5, k + 1, r * r)
+
+    def cdf(x):
+        return (special.betainc(0.5, k + 1, np.clip(x, r, 1) ** 2) - lo) / (1 - lo)
+
+    assert few.min() >= r and many.max() < 1
+    _holds([ks_compare("tail scalar", few, cdf), ks_compare("tail array", many, cdf)])
 
 
 @pytest.mark.parametrize("d", [16, 128])
