@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-__all__ = ["draw_cosine", "sphere_coordinate", "merge_two", "merge_norms", "uniform_direction", "output_parts",
+__all__ = ["draw_cosine", "sphere_coordinate", "merge_two", "merge_down", "merge_norms", "uniform_direction", "output_parts",
            "value_stats"]
 
 
@@ -127,31 +127,30 @@ def merge_two(r1, r2, m: int, rng: np.random.Generator, cos=None):
     return s if r1.ndim else s.reshape(np.shape(c) if np.ndim(c) else ())
 
 
-def merge_norms(r, m: int, rng: np.random.Generator, cos=None, *, overwrite: bool = False) -> float:
-    """Norm of sum_i r_i U_i (U_i i.i.d. uniform on S^{m-1}) by a vectorized pairwise tree merge.
-
-    O(log len(r)) numpy passes and len(r) - 1 cosines. ``r`` holds non-negative coefficients.
-    ``cos``: an array of at least len(r) - 1 cosines with the law of :func:`draw_cosine`, independent
-    of ``r`` and of each other, consumed in order (drawn from ``rng`` when None).
-    ``overwrite``: ``r`` (a float64 array) may be used as the work space.
+def merge_down(r, m: int, rng: np.random.Generator, cos=None, *, stop: int = 1, overwrite: bool = False) -> np.ndarray:
+    """Merge the norms ``r`` of independent isotropic vectors of R^m pairwise until at most ``stop`` remain.
 
     Level by level, the first half of the current norms is merged with the second half (an odd last
-    one is carried up): |A + B|^2 = a (a + 2 b C) + b^2, written in place.
+    one is carried up): |A + B|^2 = a (a + 2 b C) + b^2, written in place. Returns the remaining norms
+    (a view of the work array): each is the norm of the sum over a disjoint set of the inputs, and
+    these partial sums are again independent and isotropic, so they can be merged later, with
+    anything else independent of them. ``cos``: cosines with the law of :func:`draw_cosine`,
+    independent of ``r`` and of each other, consumed in order (at least len(r) - stop are needed;
+    drawn from ``rng`` when None). ``overwrite``: ``r`` (a float64 array) may be used as the work space.
     """
     r = np.asarray(r, dtype=float)
-    if r.size == 0:
-        return 0.0
     if not overwrite or r.ndim != 1 or not r.flags.writeable:
         r = np.array(r, dtype=float).ravel()
     n = r.size
-    if n == 1:
-        return float(r[0])
+    stop = max(1, int(stop))
+    if n <= stop:
+        return r
     c2 = draw_cosine(m, n - 1, rng) if cos is None else np.array(cos[: n - 1], dtype=float)
     c2 *= 2.0
     buf = np.empty(n // 2)
     used = 0
     size = n
-    while size > 1:
+    while size > stop:
         h = size // 2
         a, b, t = r[:h], r[h: 2 * h], buf[:h]
         np.multiply(b, c2[used: used + h], out=t)
@@ -168,7 +167,21 @@ def merge_norms(r, m: int, rng: np.random.Generator, cos=None, *, overwrite: boo
             size = h + 1
         else:
             size = h
-    return float(r[0])
+    return r[:size]
+
+
+def merge_norms(r, m: int, rng: np.random.Generator, cos=None, *, overwrite: bool = False) -> float:
+    """Norm of sum_i r_i U_i (U_i i.i.d. uniform on S^{m-1}) by a vectorized pairwise tree merge.
+
+    O(log len(r)) numpy passes and len(r) - 1 cosines (:func:`merge_down` to one norm). ``r`` holds
+    non-negative coefficients. ``cos``: an array of at least len(r) - 1 cosines with the law of
+    :func:`draw_cosine`, independent of ``r`` and of each other, consumed in order (drawn from ``rng``
+    when None). ``overwrite``: ``r`` (a float64 array) may be used as the work space.
+    """
+    r = np.asarray(r, dtype=float)
+    if r.size == 0:
+        return 0.0
+    return float(merge_down(r, m, rng, cos, stop=1, overwrite=overwrite)[0])
 
 
 def uniform_direction(m: int, rng: np.random.Generator) -> np.ndarray:

@@ -35,7 +35,7 @@ import math
 import numpy as np
 
 from attnlimits.numerics.progress import progress
-from attnlimits.numerics.isotropic_merge import merge_norms, merge_two, output_parts, sphere_coordinate
+from attnlimits.numerics.isotropic_merge import merge_down, merge_norms, output_parts, sphere_coordinate
 from attnlimits.numerics.streaming import SoftmaxAccumulator
 
 __all__ = ["draw_distance", "exact_replicate", "DEFAULT_CHUNK", "PAIR_CHUNK", "UNDERFLOW_CUT"]
@@ -44,6 +44,9 @@ DEFAULT_CHUNK = 1 << 16
 #: Chunk of the uniform d >= 4 routes: about 20 arrays of 16384 doubles stay in the second-level cache,
 #: while the d = 2, 3 and vMF routes (few arrays, many keys skipped) prefer larger chunks.
 PAIR_CHUNK = 1 << 14
+#: Each chunk's merge tree stops at PENDING_STOP partial norms; they are merged when PENDING_MAX accumulate.
+PENDING_STOP = 32
+PENDING_MAX = 4096
 #: Uniform keys with d >= COORD_MIN_D use :func:`_coordinate_pair`, 4 <= d < COORD_MIN_D :func:`_gaussian_triple`.
 COORD_MIN_D = 16
 #: Keys weighing less than e^{-350} of the largest are skipped (their total share is below 1e-133).
@@ -169,7 +172,10 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
         chunk = DEFAULT_CHUNK if pair is None else PAIR_CHUNK
     work = _workspace(min(chunk, n)) if pair is not None else None
     acc = SoftmaxAccumulator(k, inplace=True)  # the logits array below is a fresh temporary
-    r_run = 0.0
+    # norms of partial tangential sums not merged yet (independent, isotropic): each chunk is merged
+    # down to at most PENDING_STOP of them, which wait here, so the deep levels of every chunk's tree
+    # (a handful of elements, a dozen numpy calls each) are paid once per PENDING_MAX norms instead
+    pending = np.empty(0)
     dmin = math.inf
     starts = range(0, n, chunk)
     if show_progress:  # a disabled tqdm still costs a quarter of a millisecond to build
@@ -192,17 +198,17 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
                 if pair is not None:
                     tang, cos = tang[keep], cos[keep]
         e, f = acc.add(np.multiply(D, -beta), D)
-        r_run *= f
+        if f != 1.0 and pending.size:
+            pending *= f  # a common positive factor keeps the partial sums independent and isotropic
         if e.size:
             if tang is None:
                 tang = np.sqrt(D * (2.0 - D))
             np.multiply(e, tang, out=e)  # e is not needed any more: the merge coefficients
-            r_chunk = merge_norms(e, m, rng, cos, overwrite=True)
-            if acc.count > e.size:  # merge with the earlier chunks
-                c_last = None if cos is None else cos[-1:]
-                r_run = float(np.ravel(merge_two(r_run, r_chunk, m, rng, c_last))[0])
-            else:
-                r_run = r_chunk
+            rest = merge_down(e, m, rng, cos, stop=PENDING_STOP, overwrite=True)
+            pending = np.concatenate([pending, rest])
+            if pending.size > PENDING_MAX:
+                pending = merge_down(pending, m, rng, stop=PENDING_STOP, overwrite=True).copy()
+    r_run = merge_norms(pending, m, rng, overwrite=True)
     out = acc.finish()
     perp_norm = r_run / acc.S
     gap = out.pop("gap")
