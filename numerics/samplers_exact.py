@@ -13,7 +13,10 @@ whose tangential part has the exact law of the pairwise isotropic merge
 Laws of D:
 
 - uniform keys: D = 2 B with B ~ Beta(a, a), a = (d - 1)/2 (B and 1 - B have the same law); d = 3:
-  D = 2 U (Archimedes), d = 2: D = 1 - cos(pi U) = 2 sin^2(pi U / 2);
+  D = 2 U (Archimedes), d = 2: D = 1 - cos(pi U) = 2 sin^2(pi U / 2); 4 <= d < 16: the Gaussian triple
+  (:func:`_gaussian_triple`, full relative precision near D = 0, and each key brings a merge cosine);
+  d >= 16: D = 1 - X and the merge cosine C as two independent sphere coordinates drawn by a ziggurat
+  (:func:`_coordinate_pair`, :mod:`attnlimits.numerics.ziggurat`);
 - vMF(q, kappa0) keys, density proportional to e^{kappa0 <q, k>}: d = 3 by inversion of
   P(D <= t) = (1 - e^{-kappa0 t}) / (1 - e^{-2 kappa0}); other d by Wood's rejection algorithm
   (A. T. A. Wood, Simulation of the von Mises Fisher distribution, Commun. Statist. 1994), written
@@ -26,6 +29,10 @@ exponential and the tangential merge: each weighs at most e^{-350} < 1e-152 of t
 together (n <= 10^19) they carry less than 1e-133 of the mass, far below the rounding of a double; the
 law of every other key is untouched. (The cut also keeps squares of weights out of the subnormal
 range, where arithmetic is a hundred times slower.)
+Tangential merge across chunks: each chunk's tree is merged down to at most PENDING_STOP partial norms
+(:func:`~attnlimits.numerics.isotropic_merge.merge_down`); they wait, rescaled with the running maximum,
+and are merged in batches and at the end. Any binary tree of merges with fresh independent cosines
+gives the exact law (the partial sums are independent and isotropic), so the order is free.
 The result does not depend on anything but the seed and the chunk size.
 """
 from __future__ import annotations
