@@ -11,7 +11,8 @@ TARGETS = {"ratio_d128": ">= 25", "ratio_d1024": ">= 150", "floor_ratio_d3": "<=
 def register(sub):
     p = sub.add_parser("bench", help="time the Monte Carlo samplers side by side",
                        description="Naive against exact reduced at d = 3, 128, 1024 (ns per key, ratio) at the "
-                                   "critical scale; the random-number floor and the exact sampler's ratio to it "
+                                   "critical scale, in interleaved rounds (one naive and four exact replicates per "
+                                   "round; ratio = median over rounds, with its range _min/_max); the random-number floor and the exact sampler's ratio to it "
                                    "at d = 3; order statistics in ms per replicate at n = 1e6, 1e12, 1e18 with "
                                    "the truncation bound; peak memory of the exact sampler at n = 1e8 (a "
                                    "subprocess). About a minute on two cores; --quick uses smaller sizes.")
@@ -31,5 +32,5 @@ def run(args) -> int:
     out["mode"] = "quick" if args.quick else "full"
     if not args.json:
         out = {k: (f"{v}   (target {TARGETS[k]})" if k in TARGETS else v) for k, v in out.items()}
-    emit(out, args.json, title="attnlimits bench (wall clock, best of repeats)")
+    emit(out, args.json, title="attnlimits bench (CPU time; ratios: median and range over interleaved rounds)")
     return 0
