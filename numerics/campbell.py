@@ -68,6 +68,15 @@ class LimitIntensity:
         """v0 with ∫_0^{v0} ρ = m."""
         return self.lam * m ** (1 / self.alpha)
 
+    def mass_inverse_float(self, m: float) -> float:
+        """Float v with ∫_0^v ρ = m (panel placement only)."""
+        a, la = float(self.alpha.mid()), float(self.lam.mid())
+        return la * math.exp(math.log(m) / a)
+
+    def mass_float(self, v: float) -> float:
+        a, la = float(self.alpha.mid()), float(self.lam.mid())
+        return math.exp(min(a * (math.log(v) - math.log(la)), 700.0)) if v > 0 else 0.0
+
 
 class FiniteIntensity:
     """ρ_n(v) = (n/β) f_D(v/β) on (0, 2β): n uniform keys on S^{d-1}, v = β D, D = 1 − ⟨q, K⟩.
@@ -141,6 +150,24 @@ class FiniteIntensity:
             return self.n
         return self.n * z.beta_lower(self.a, self.a, regularized=True)
 
+    def mass_float(self, v: float) -> float:
+        """Float n I_{v/(2β)}(a, a) (panel placement only)."""
+        from scipy.special import betainc
+
+        x = v / (2 * float(self.beta.mid()))
+        if x <= 0:
+            return 0.0
+        return float(self.n_int) * float(betainc(float(self.a.mid()), float(self.a.mid()), min(x, 1.0)))
+
+    def mass_inverse_float(self, m: float) -> float:
+        """Float v with n I_{v/(2β)}(a, a) = m, or the end of the range when m ≥ n."""
+        from scipy.special import betaincinv
+
+        b2 = 2 * float(self.beta.mid())
+        if m >= self.n_int:
+            return b2
+        return b2 * float(betaincinv(float(self.a.mid()), float(self.a.mid()), m / self.n_int))
+
     def mass_inverse(self, m):
         """v0 with n I_{v0/(2β)}(a, a) = m (bisection in log space; m < n)."""
         lo, hi = arb(0), self.v_end
@@ -186,12 +213,28 @@ def _geometry(model, a, b, kind, rule):
     return {"v": vs, "W": Ws, "jr": [o[2] for o in out], "e": es, "G": G}
 
 
-def _panels(model, t, tail_width=4):
+def _step_window(model, t, bits: int):
+    """Float range of v where e^{−A(t, v)} steps from 1 to below 2^{−bits} (the k-th weight integrals).
+
+    A(t, v) ≤ ∫_0^v ρ, so e^{−A} > 1 − 10^{−6} while the mass is below 10^{−6}; and E(w) ≥ 0.95 for
+    w ≥ log t + 3, so A(t, v) ≥ 0.95 (mass(v) − mass(log t + 3)) and e^{−A} is below 2^{−bits−40}
+    once mass(v) exceeds mass(log t + 3) + (bits ln 2 + 40)/0.95. Inside this window e^{−A(v)},
+    as a function of complex v, grows within a distance ~ v/α of the real axis when ρ ~ v^{α−1}
+    (A ~ v^α), so the Gauss panels there must be narrower than the 4/|d log ρ/dv| used elsewhere.
+    """
+    Lf = float(t.log().mid())
+    lo = model.mass_inverse_float(1e-6)
+    m_top = model.mass_float(max(Lf + 3, 1e-300)) + (bits * math.log(2) + 40) / 0.95
+    return lo, model.mass_inverse_float(m_top)
+
+
+def _panels(model, t, tail_width=4, steep=4.0, window=None):
     """Panels for the sweep at t.
 
     Below v0 = log t − log(prec ln 2 + 30) every E(v) = exp(−t e^{−v}) is below 2^{−prec}, so only the
     mass of ρ matters there. Above, panel widths are the smallest of: 1/4 where t e^{−v} > e^{1.5}
-    (E steep), 1 up to log t + 8, 4 in the tail; 4/|d log ρ/dv| (ρ steep: large α, large d);
+    (E steep), 1 up to log t + 8, 4 in the tail; 4/|d log ρ/dv| (ρ steep: large α, large d), or
+    ``steep``/|d log ρ/dv| inside ``window`` (where e^{−A} steps; see :func:`_step_window`);
     and a third of the distance to a singular end of the range (geometric grading). For α ≤ 8 the
     range v ∈ [0, 1] (or [0, 4] for non-integer α) is covered in the variable s = √v, where
     ρ dv = 2c s^{2α−1} ds is smooth. The tail reaches past the step at log t and past the bulk
@@ -242,8 +285,9 @@ def _panels(model, t, tail_width=4):
     while kf < v_hi:
         w = 0.25 if kf < quarter_hi else (1.0 if kf < unit_hi else float(tail_width))
         g = abs(model.dlogrho(kf))
+        st = steep if (window is not None and window[0] <= kf <= window[1]) else 4.0
         if g > 0:
-            w = min(w, 4 / g)
+            w = min(w, st / g)
         if kf > 0:
             w = min(w, kf / 1.5) if kf < 1 else w
         if end_f is not None:
@@ -255,7 +299,7 @@ def _panels(model, t, tail_width=4):
                 w = min(w, rest / 3)
                 g2 = abs(model.dlogrho(min(kf + w, end_f - 1e-300)))
                 if g2 > 0:
-                    w = min(w, 4 / g2)
+                    w = min(w, st / g2)
                 if rest < 1 and float(model.mass(end - k).mid()) < tiny:
                     break
             elif rest <= w:
@@ -264,14 +308,14 @@ def _panels(model, t, tail_width=4):
         else:
             g2 = abs(model.dlogrho(kf + w))
             if g2 > 0:
-                w = min(w, 4 / g2)
+                w = min(w, st / g2)
         b = k + arb(w)
         out.append(((k, b), "plain"))
         k, kf = b, kf + w
     return arb(v0) if not isinstance(v0, arb) else v0, out
 
 
-def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24):
+def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24, steep: float = 1.0):
     """All inner integrals at one t (an arb > 0); see the module docstring.
 
     Returns a dict: ``Phi``, ``M1`` (g = e^{-v}), ``M2`` (e^{-2v}), ``Mv`` (v e^{-v}),
@@ -281,7 +325,8 @@ def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24):
     """
     rule = gl_rule(n_nodes)
     cache = model.__dict__.setdefault("_geom", {})
-    v0, panels = _panels(model, t)
+    window = _step_window(model, t, ctx.prec) if k_max and steep != 4.0 else None
+    v0, panels = _panels(model, t, steep=steep, window=window)
     Phi = model.mass(v0)
     mom = arb_mat(5, 1)
     A = arb(0)  # ∫_0^{v0} ρ E is below 2^{-prec} · mass: dropped

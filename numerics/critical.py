@@ -120,17 +120,7 @@ def _outer(integrand, c, lo, hi, digits):
     return de_integrate(integrand, center=c, a_left=aL, a_right=aR, x_left=xl, x_right=xr, digits=digits)
 
 
-def _s_breaks(center, lo, hi):
-    pts = [lo]
-    for off in (-80, -40, -20, -10, -5, -2, 0, 2, 5, 10, 20, 40, 80, 160, 320, 640, 1280):
-        x = center + off
-        if lo < x < hi:
-            pts.append(x)
-    pts.append(hi)
-    return pts
-
-
-def campbell_functionals(alpha, lam, digits: int = 30, k_max: int = 5, *, n_nodes: int = 24) -> dict:
+def campbell_functionals(alpha, lam, digits: int = 30, k_max: int = 5, *, n_nodes: int = 24, steep=None) -> dict:
     """All Campbell-route functionals of the limit law (see module docstring); mpmath values.
 
     Keys: E_W (list, k = 1..k_max), E_sum_W2, E_sum_Wv, E_log_T, E_entropy, E_sum_Wv_sq, E_sum_W2v,
@@ -146,7 +136,7 @@ def campbell_functionals(alpha, lam, digits: int = 30, k_max: int = 5, *, n_node
 
         def integrand(s):
             tt = arb(mpmath.exp(s))
-            r = sweep(model, tt, k_max=k_max, n_nodes=n_nodes)
+            r = sweep(model, tt, k_max=k_max, n_nodes=n_nodes, **({} if steep is None else {"steep": steep}))
             eP = (-r["Phi"]).exp()
             vals = [tt * eP * Ik for Ik in r["I"]]
             vals += [tt * tt * eP * r["M2"], tt * eP * r["Mv"], (-tt).exp() - eP,

@@ -24,6 +24,7 @@ import mpmath
 from flint import arb
 
 from attnlimits.numerics.campbell import FiniteIntensity, sweep
+from attnlimits.numerics.de_quad import de_integrate_split
 from attnlimits.numerics.panels import to_mpf
 from attnlimits.numerics.precision import arb_digits, check_digits, working_digits
 from attnlimits.theory.validation import InputError, count, dimension, positive_real
@@ -91,14 +92,34 @@ def exact_finite(n, d, beta, digits: int = 20, *, which=("E_W1", "E_sum_W2"), n_
         else:
             hi = 2 * b + mpmath.log(need) + 6
         hi = max(hi, c + 10)
-        from attnlimits.numerics.critical import _outer
+        if hi - c > 3 * (c - lo):
+            # deep in the supercritical regime with few keys, log(1/T) spreads over [0, 2β]: a sinh map
+            # scaled to that length would be too coarse near c (and near the edge of the support at
+            # 2β, which matters when all n keys can be far), so each gets its own exp-sinh map
+            centers = [c] + ([2 * b] if hi > 2 * b and _edge_matters(n, d, float(b), bits) else [])
+            vals, nodes, err = de_integrate_split(integrand, centers=centers, lo=lo, hi=hi, digits=digits + 2)
+        else:
+            from attnlimits.numerics.critical import _outer
 
-        vals, nodes, err = _outer(integrand, c, lo, hi, digits + 2)
+            vals, nodes, err = _outer(integrand, c, lo, hi, digits + 2)
         res = {"E_sum_W2": vals[0], "n": n, "d": d, "beta": b, "outer_nodes": nodes, "outer_error": err}
         if want_w1:
             res["E_W1"] = vals[1]
     res["seconds"] = time.perf_counter() - t0
     return res
+
+
+def _edge_matters(n: int, d: int, beta: float, bits: int) -> bool:
+    """Whether all n keys lie within 5 of the far end v = 2β with probability above 2^{−bits}.
+
+    Then the outer integrand has unit-scale structure at s ≈ 2β (the edge of the support of
+    log(1/T)); P(βD > 2β − 5) = I_{5/(2β)}(a, a) by the symmetry of the Beta law.
+    """
+    from scipy.special import betainc
+
+    a = (d - 1) / 2
+    p = float(betainc(a, a, min(5 / (2 * beta), 1.0)))
+    return p > 0 and n * math.log(p) > -bits * math.log(2)
 
 
 def exact_E_W1(n, d, beta, digits: int = 20):

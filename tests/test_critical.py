@@ -81,3 +81,16 @@ def test_routes_25_digits_d64():
     b = C.first_point_functionals(mpmath.mpf(63) / 2, 1, 25)
     assert _close(a["E_W"][0], b["E_W1"], 25)
     assert _close(a["E_sum_W2"], b["E_sum_W2"], 25)
+
+
+def test_de_integrate_split_two_scales():
+    # reference: closed form. e^{s} on (−80, 0) and e^{−s/100}/100 on (0, 9000): unit scale on one side,
+    # a scale of 100 on the other, a kink at the centre: ∫ = (1 − e^{−80}) + (1 − e^{−90})
+    from attnlimits.numerics.de_quad import de_integrate_split
+
+    with mpmath.workdps(40):
+        f = lambda s: [mpmath.exp(s) if s < 0 else mpmath.exp(-s / 100) / 100]
+        vals, nodes, err = de_integrate_split(f, centers=[0], lo=-80, hi=9000, digits=30)
+        ref = 2 - mpmath.exp(-80) - mpmath.exp(-90)
+        assert abs(vals[0] - ref) < mpmath.mpf(10) ** -30
+        assert nodes < 1000

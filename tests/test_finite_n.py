@@ -24,6 +24,22 @@ def test_two_keys_d3_closed_form():
     assert _close(F.exact_E_W1(2, 3, beta, 15), ref, 14)
 
 
+def test_two_keys_d3_deep_supercritical():
+    # β = 5000 with two keys: log(1/T) spreads over [0, 2β], the split outer rule's case.
+    # reference: the same one-dimensional closed form, by mpmath.quad with breaks at the 1/β scale
+    beta = 5000
+    with mpmath.workdps(30):
+        ref = mpmath.quad(lambda z: (2 - z) / 2 / (1 + mpmath.exp(-beta * z)),
+                          [0, mpmath.mpf(1) / beta, mpmath.mpf(30) / beta, 2])
+    r = F.exact_finite(2, 3, beta, 12)
+    assert _close(r["E_W1"], ref, 12)
+    # Σ w² = w² + (1 − w)² with the same kernel: E = ∫ ((2−z)/2) (1 + e^{−2βz})/(1 + e^{−βz})² dz
+    with mpmath.workdps(30):
+        ref2 = mpmath.quad(lambda z: (2 - z) / 2 * (1 + mpmath.exp(-2 * beta * z)) / (1 + mpmath.exp(-beta * z)) ** 2,
+                           [0, mpmath.mpf(1) / beta, mpmath.mpf(30) / beta, 2])
+    assert _close(r["E_sum_W2"], ref2, 12)
+
+
 def test_two_keys_d5_double_integral():
     # reference: n = 2, d = 5, E w_(1) = E 1/(1 + e^{-β|X_1 - X_2|}) with density (3/4)(1 - x^2) (d = 5)
     beta = 3
@@ -57,6 +73,14 @@ def test_bad_input():
         F.exact_finite(10, 3, -1)
     with pytest.raises(InputError):
         F.exact_finite(10, 1, 1)
+
+
+@pytest.mark.slow
+def test_deep_supercritical_routes_d3():
+    # λ = 100 at n = 100: the Gauss-panel route (split outer rule) against the Ein route of notes §8
+    a = F.exact_finite(100, 3, 5000, 10)
+    b = F.exact_finite_d3(100, 5000, 10)
+    assert _close(a["E_W1"], b["E_W1"], 10) and _close(a["E_sum_W2"], b["E_sum_W2"], 10)
 
 
 @pytest.mark.slow

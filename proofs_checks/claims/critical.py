@@ -80,9 +80,9 @@ def _campbell_vs_first_point(alpha, lam, digits) -> dict:
 
 
 @claim("P1.crit.weights_d64",
-       statement="The limiting weight functionals agree between the Campbell and first-point routes to 25 digits "
-                 "at d = 3, 5 and, for E sum W^2 and the entropy, at d = 64 (alpha = 31.5; lambda = 12, 25); "
-                 "E W_(1) at d = 64 to at least 16 digits",
+       statement="E W_(1), E sum W^2 and the expected entropy of the limiting weights agree between the Campbell "
+                 "and first-point routes to 25 digits at d = 64 (alpha = 31.5; lambda = 12, 25), d = 5 "
+                 "(alpha = 2, lambda = 2) and alpha = 1 (lambda = 0.5)",
        source="P1 §3", evidence="numerical", quick=False)
 def _weights_d64(ctx):
     figs = {}
@@ -90,11 +90,8 @@ def _weights_d64(ctx):
     for alpha, lam in ((mpmath.mpf(63) / 2, 12), (mpmath.mpf(63) / 2, 25), (1, 0.5), (2, 2)):
         for key, dgt in _campbell_vs_first_point(alpha, lam, 25).items():
             figs[f"alpha{float(alpha)}_lam{lam}_{key}"] = dgt
-            # known limit: at alpha = 31.5 the Campbell route's cumulative A (24-node panels) carries
-            # E W_(1) to about 17 digits only (24 vs 48 nodes differ at 1e-16); see docs/critical.md
-            need = 16 if (key == "E_W1" and alpha > 8) else 25
-            ok &= dgt >= need
-    return Outcome(ok, "Campbell vs first-point routes at 25 requested digits (E W_(1) at d=64: >= 16)", figs)
+            ok &= dgt >= 25
+    return Outcome(ok, "Campbell vs first-point routes at 25 requested digits", figs)
 
 
 @claim("P1.crit.alpha1_identity",
