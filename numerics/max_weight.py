@@ -155,13 +155,39 @@ class _Gumbel:
         else:
             xs, ws = gumbel_rule(_rule_size(work_digits), work_digits)
             self.nodes = [(acb(x), w) for x, w in zip(xs, ws)]
+            self.work = work_digits
+            self.trap = None
+
+    def _trapezoid(self):
+        """Nodes of a trapezoid rule in ξ, t = 1 + 4 sinh ξ: robust when the branch point t = −ℓ of the
+        power is near the bulk of the density (the Gauss rule then converges slowly). The strip of
+        analyticity is |Im ξ| < 0.2, so the step 2π·0.2/K gives an error near e^{−K}."""
+        A = 4.0
+        K = self.work * _LN10 + 10
+        t_lo = -math.log(K)
+        t_hi = K + float(self.alpha.mid()) * math.log(K + float(self.alpha.mid())) + 10
+        h = 2 * math.pi * 0.2 / K
+        xs, xe = math.asinh((t_lo - 1) / A), math.asinh((t_hi - 1) / A)
+        nodes = []
+        k = int(math.floor(xs / h))
+        while k * h <= xe + h:
+            xi = arb(k) * arb(h)
+            t = 1 + A * xi.sinh()
+            nodes.append((acb(t), arb(h) * A * xi.cosh() * (-t - (-t).exp()).exp()))
+            k += 1
+        return nodes
 
     def __call__(self, ell: acb) -> acb:
         if self.integer:
             return self.poly(ell)
         al = acb(self.alpha)
+        nodes = self.nodes
+        if float(ell.real.mid()) < 15:
+            if self.trap is None:
+                self.trap = self._trapezoid()
+            nodes = self.trap
         tot = acb(0)
-        for t, wgt in self.nodes:
+        for t, wgt in nodes:
             tot += wgt * (ell + t) ** al
         return self.scale * tot
 
@@ -257,7 +283,7 @@ def _radius(model: _Model, u: arb) -> float:
     return min(1.0, math.expm1(float(u.mid())))
 
 
-def _parabola(t: float, K: float, j: int = 0):
+def _parabola(t: float, K: float, j: int = 0, mu_min: float = 0.0):
     """Nodes of s = μ(1 + iv)², v ≥ 0, for the inverse Laplace transform at time t: μ t ≤ K/4
     (cancellation e^{K/4}), v up to V with e^{μ t (1 − V²)} < e^{−1.25 K}, step π/(0.8 K). The integrand
     is analytic for |Im v| < 1 (s = 0 at v = i); the step was checked against the α = 1 closed forms
@@ -267,14 +293,21 @@ def _parabola(t: float, K: float, j: int = 0):
     mu = K / (4 * t)
     if j and t > 0.2:
         mu = min(mu, K / (2 * (1 + t)))
-    V = math.sqrt(1 + 1.25 * K / (mu * t))
     h = math.pi / (0.8 * K)
+    if mu < mu_min:
+        # non-integer α, small u: the branch error e^{−μ e^u} needs μ ≥ mu_min; more cancellation
+        # (e^{μ t}, paid by the caller's precision) and a step shrunk for the growth e^{μ t (1+d)²}
+        mu = mu_min
+        h = 2 * math.pi * 0.5 / (K + 2.25 * mu * t)
+    V = math.sqrt(1 + 1.25 * K / (mu * t))
     return mu, h, int(V / h) + 1
 
 
 def _skip_last(model: _Model, u: arb, t_J: float, J: int, digits: int) -> bool:
     """The j = J term is at most (ρ̄ t_J)^J/J!² (a simplex of volume t_J^J/J! in y, |ρ̃/y| ≤ ρ̄ on [1, x]):
     drop it when that is below 10^{−digits−5}."""
+    if t_J <= 1e-300:
+        return True
     rho_bar = float(model.c.mid()) * max(float(u.mid()), 1e-300) ** (float(model.alpha_mp) - 1) if model.alpha_mp >= 1 \
         else float(model.c.mid()) * max(float(u.mid()) - math.log(J + t_J), 1e-3) ** (float(model.alpha_mp) - 1)
     rho_bar = max(rho_bar, 1e-300) * 2 + 1e-300
@@ -300,7 +333,9 @@ def _conditional_sum(model: _Model, u: arb, x, J: int, digits: int):
             S0 = min(max(40.0, 1.1 * K / max(r, 1e-3)), 6 * K)
             ctx.prec = bits_for(digits + S0 / _LN10 + K / _LN10 + 15)
             cond = _Conditional(model, u, S0, digits + 5)
-        ctx.prec = prec_lo = bits_for(digits + K / (4 * _LN10) + 15)
+        mu_min = 0.0 if model.integer else 1.2 * K * math.exp(-min(float(u.mid()), 50.0))
+        boost = max(0.0, mu_min * xf - K / 4) / _LN10
+        ctx.prec = prec_lo = bits_for(digits + K / (4 * _LN10) + boost + 15)
         xa = arb(x)
         total = arb(0)
         fact = arb(1)
@@ -308,7 +343,7 @@ def _conditional_sum(model: _Model, u: arb, x, J: int, digits: int):
             if j:
                 fact = fact * j
             tj = xa - j
-            mu, h, n = _parabola(xf - j, K, j)
+            mu, h, n = _parabola(xf - j, K, j, mu_min)
             mua, ha = arb(mu), arb(h)
             tot = acb(0)
             for k in range(n + 1):
@@ -455,17 +490,19 @@ def max_weight_sf_mecke(alpha, lam, w, digits: int = 30) -> dict:
         work = dg + 10
         K = work * _LN10
         integer_alpha = a == int(a)
-        # circle radius: 1 for integer alpha; for non-integer alpha large enough that the branch error
-        # Γ(α) e^{−r0}/r0^α is below the working precision
-        r0 = 1.0 if integer_alpha else max(1.0, K / 2)
+        # circle radius: 1 for integer α; otherwise the branch error, about e^{−r0 (1 − x)} (the weight of
+        # the principal branch on y = e^{−v} > 1 against e^{s x}), must stay below e^{−1.1 K}
+        if not integer_alpha and x > mpmath.mpf("0.8"):
+            raise InputError("for non-integer alpha the Mecke route covers w >= 5/9 only; use the first-point route")
+        r0 = 1.0 if integer_alpha else max(1.0, 1.1 * K / float(1 - x))
         growth = _edge_growth(a, la, r0, K)
-        if growth > 20:
+        if growth > 60 * _LN10:
             # on the cut, Re Φ̃ < 0 where α arg(Log s) > π/2 (large α): e^{−Φ̃} reaches e^{growth} and the
             # edge integral is a cancellation the quadrature cannot resolve
             raise InputError(f"the Mecke route would lose {growth / _LN10:.0f} digits to cancellation at "
                              f"alpha = {mpmath.nstr(a, 6)}, lambda = {mpmath.nstr(la, 6)}; use the first-point route")
         S0 = max(40.0, 1.2 * K, r0 * float(x) + 5)
-        extra = S0 / _LN10 + r0 * float(x) / _LN10 + 15
+        extra = S0 / _LN10 + r0 * float(x) / _LN10 + growth / _LN10 + 15
         old = ctx.prec
         ctx.prec = bits_for(work + extra)
         try:
@@ -482,7 +519,8 @@ def max_weight_sf_mecke(alpha, lam, w, digits: int = 30) -> dict:
             # circle s = r0 e^{iφ}, φ ∈ [0, π]: (1/π) ∫ Re f dφ, f = −e^{−Φ̃(s)} Φ(−s x)
             ra = arb(r0)
             circ = arb(0)
-            n_gl = 2 * int(work) + 20
+            # the integrand turns with e^{−s x}: about r0 x radians over the half circle
+            n_gl = 2 * int(work) + 20 + int(1.5 * r0 * float(x))
             rule = gl_rule(n_gl)
             for xj, wj in zip(rule.x, rule.w):
                 phi = arb.pi() * (xj + 1) / 2
@@ -505,7 +543,8 @@ def max_weight_sf_mecke(alpha, lam, w, digits: int = 30) -> dict:
             t_hi = float(la) * K ** (1 / float(a)) + 40
             pts = [t_lo] + [t for t in (t_lo + 1, t_lo + 4, t_lo + 10, t_lo + 30, t_lo + 100, t_lo + 300)
                             if t < t_hi] + [t_hi]
-            edges = mpmath.quad(edge, pts) / mpmath.pi
+            with mpmath.workdps(mpmath.mp.dps + int(growth / _LN10) + 5):
+                edges = mpmath.quad(edge, pts) / mpmath.pi
         finally:
             ctx.prec = old
         sf = to_mpf(circ) + edges
