@@ -65,9 +65,7 @@ _LN10 = math.log(10)
 def _validate(alpha, lam, w):
     a = mpmath.mpf(positive_real(alpha, "alpha"))
     la = mpmath.mpf(positive_real(lam, "lambda"))
-    wv = mpmath.mpf(real(w, "w"))
-    if not (0 < wv < 1):
-        raise InputError(f"w must satisfy 0 < w < 1, got {w}")
+    wv = mpmath.mpf(real(w, "w", low=0, high=1, low_open=True, high_open=True))
     return a, la, wv
 
 
