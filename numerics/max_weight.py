@@ -197,9 +197,16 @@ class _Model:
         self.alpha_mp, self.lam_mp = mpmath.mpf(alpha), mpmath.mpf(lam)
         self.al, self.la = arb(self.alpha_mp), arb(self.lam_mp)
         self.integer = self.alpha_mp == int(self.alpha_mp)
-        self.c = self.al * self.la ** (-self.al)
         self.work = work_digits
-        self.gumbel = _Gumbel(self.al, self.la, self.integer, work_digits)
+        # the constants enter e^s (F − F̃), which cancels like e^{−Re s} at a precision raised by up to
+        # S_0/ln 10 + K/ln 10 digits: compute them far beyond the working precision (they are few)
+        old = ctx.prec
+        ctx.prec = max(old, bits_for(8 * work_digits + 100))
+        try:
+            self.c = self.al * self.la ** (-self.al)
+            self.gumbel = _Gumbel(self.al, self.la, self.integer, work_digits)
+        finally:
+            ctx.prec = old
         self._gumbel_hi = None
 
     def Ftilde_hi(self, s: acb, u: arb) -> acb:
