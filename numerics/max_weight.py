@@ -21,10 +21,13 @@ R = T/y_(1) − 1. Two routes (the package's derivation; docs/critical.md, "The 
 
         P(R < x | u) = Σ_{0 ≤ j < x} (1/2πi) ∫_H e^{sx − F̃(s; u)} (−E(s; u))^j/j! ds/s.
 
-    The contour is the parabola s = μ(1 + iv)² (Weideman & Trefethen, BIT 47 (2007)), trapezoidal in v;
-    E comes from F − F̃ (power series summed in Arb at a precision raised by |s|/ln 10 digits) for
-    |s| ≤ S_0 and from its asymptotic series e^{−s} Σ_n h_n n!/s^{n+1}, h(1+z) = ρ̃(u − log(1+z))/(1+z),
-    beyond. Then P(W_(1) > w) = E_{v_1} P(R < x | v_1), v_1 = λ Γ_1^{1/α}, by the DE rule in log Γ_1^{1/α}.
+    The j-th term is an inverse Laplace transform at time x − j of e^{−F̃} (e^s E)^j/(j! s), computed on
+    its own parabola s = μ(1 + iv)² (Weideman & Trefethen, BIT 47 (2007)), trapezoidal in v; e^s E comes
+    from e^s (F − F̃) (power series summed in Arb at a precision raised by |s|/ln 10 digits, F̃ and the
+    constants at the same raised precision) for |s| ≤ S_0 and from its asymptotic series
+    Σ_n h_n n!/s^{n+1}, h(1+z) = ρ̃(u − log(1+z))/(1+z), beyond. A last term bounded by (ρ̄ (x − J))^J/J!²
+    below the tolerance is dropped. Then P(W_(1) > w) = E_{v_1} P(R < x | v_1), v_1 = λ Γ_1^{1/α},
+    by a DE trapezoid in log Γ_1^{1/α}.
 
 ``mecke`` (any α, w ≥ 1/2). At most one weight exceeds 1/2, so by the Mecke–Slivnyak formula
     P(W_(1) > w) = ∫ ρ(v) P(T < x e^{−v}) dv. With E e^{−sT} = e^{−Φ(s)}, Φ = F(·; 0), the Hankel form of
@@ -46,12 +49,12 @@ import math
 import time
 
 import mpmath
-from flint import acb, acb_poly, arb, arb_poly, arb_series, ctx
+from flint import acb, acb_poly, arb, arb_series, ctx
 
 from attnlimits.numerics.critical import _exgamma_table
 from attnlimits.numerics.panels import gl_rule, to_mpf
 from attnlimits.numerics.precision import bits_for, check_digits, working_digits
-from attnlimits.theory.validation import InputError, integer, positive_real, real
+from attnlimits.theory.validation import InputError, positive_real, real
 
 __all__ = ["max_weight_cdf", "max_weight_sf", "max_weight_sf_first_point", "max_weight_sf_mecke", "laplace_closure",
            "conditional_cdf_R", "J_MAX"]
