@@ -286,9 +286,10 @@ class _Conditional:
 
 def _radius(model: _Model, u: arb) -> float:
     """Taylor radius of h(1+z) at z = 0: 1 (y = 0), or e^u − 1 (v = 0 of ρ̃) for non-integer α."""
-    if model.integer:
+    uf = float(u.mid())
+    if model.integer or uf > 1:
         return 1.0
-    return min(1.0, math.expm1(float(u.mid())))
+    return min(1.0, math.expm1(uf))
 
 
 def _parabola(t: float, K: float, j: int = 0, mu_min: float = 0.0):
