@@ -18,9 +18,26 @@ def register(sub):
     h.add_argument("--c", type=positive_arg("c"), help="c in beta_n = c n^{1/alpha}")
     p.add_argument("--route", choices=("campbell", "first_point"), default="campbell",
                    help="campbell (all functionals, default) or first_point (E_W1, E_sum_W2, E_entropy)")
+    p.add_argument("--cdf-w", action="append", default=None, metavar="W",
+                   help="also P(W_(1) <= w) for this w in (0, 1) (repeatable, or a comma list); "
+                        "adds P_W1_le (first-point Hankel route, numerics.max_weight)")
     add_digits(p, 20)
     add_json(p)
     p.set_defaults(func=run)
+
+
+def _cdf_points(values):
+    """The --cdf-w values as validated reals in (0, 1) (text kept for printing)."""
+    from attnlimits.theory.validation import real
+
+    out = []
+    for item in values or ():
+        for part in str(item).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            out.append(real(part, "--cdf-w", low=0, high=1, low_open=True, high_open=True))
+    return out
 
 
 def run(args) -> int:
@@ -31,6 +48,7 @@ def run(args) -> int:
     from attnlimits.numerics.precision import check_digits
 
     k = check_digits(args.digits)
+    cdf_ws = _cdf_points(args.cdf_w)
     prm = C.parameters(alpha=args.alpha, d=args.d, lam=args.lam, c=args.c, kappa=args.kappa, digits=k)
     out = {"alpha": decimal_string(prm.alpha, k), "lambda": decimal_string(prm.lam, k),
            "c": decimal_string(prm.c, k) if prm.c is not None else None,
@@ -56,6 +74,13 @@ def run(args) -> int:
         out["E_tangential_mean"] = "0"
         if abs(prm.alpha - 1) == 0:
             out["P_W1_gt_half"] = decimal_string(C.max_weight_tail(prm.lam, mpmath.mpf(1) / 2, k), k)
+    if cdf_ws:
+        from attnlimits.numerics.max_weight import max_weight_cdf
+
+        out["P_W1_le"] = [{"w": wt, "value": decimal_string(max_weight_cdf(prm.alpha, prm.lam, mpmath.mpf(wt), k), k)}
+                          for wt in cdf_ws]
+        if not args.json:
+            out["P_W1_le"] = {d["w"]: d["value"] for d in out["P_W1_le"]}
     out["route"] = args.route
     out["seconds"] = f"{r['seconds']:.2f}"
     emit(out, args.json, title="critical regime: Poisson limit functionals")

@@ -215,3 +215,78 @@ def _large(ctx):
         errs2.append(abs(x2 - mpmath.pi ** 2 / 12))
     ok = errs1[0] > errs1[1] > errs1[2] and errs2[0] > errs2[1] > errs2[2] and errs1[2] < 0.01 and errs2[2] < 0.02
     return Outcome(bool(ok), "d=3 Ein forms at lambda = 10, 40, 160: monotone approach to log 2 and pi^2/12", figs)
+
+
+def _gd_cdf_alpha1(lam, x):
+    """P(R < x), 1 < x <= 2, for alpha = 1: R = 1/W_(1) - 1 is generalised Dickman GD(1/lambda), so
+    P(R < x) = G0(x) - theta int_1^x G0(x - y) dy/y, G0(z) = e^{-gamma theta} z^theta/Gamma(1+theta),
+    and the integral is theta C (x-1)^{theta+1}/(theta+1) 2F1(1, 1; theta+2; 1-x) (docs/critical.md)."""
+    th = 1 / mpmath.mpf(lam)
+    c = mpmath.exp(-mpmath.euler * th) / mpmath.gamma(1 + th)
+    x = mpmath.mpf(x)
+    return c * x ** th - th * c * (x - 1) ** (th + 1) / (th + 1) * mpmath.hyp2f1(1, 1, th + 2, 1 - x)
+
+
+def _max_weight_checks(digs, cases_routes, closures):
+    from attnlimits.numerics import max_weight as MW
+
+    figs, ok = {}, True
+    with mpmath.workdps(digs + 30):
+        # alpha = 1: the Dickman closed form (w >= 1/2) and the GD(theta) formula (1/3 <= w < 1/2)
+        for lam, w in ((1, "0.5"), (1, "0.8"), ("0.5", "0.6")):
+            ref = C.max_weight_tail(lam, mpmath.mpf(w), digs + 15)
+            a = MW.max_weight_sf_first_point(1, lam, w, digs)["sf"]
+            b = MW.max_weight_sf_mecke(1, lam, w, digs)["sf"]
+            da, db = digits_agreed(a, ref, tie=digs), digits_agreed(b, ref, tie=digs)
+            figs[f"alpha1_lam{lam}_w{w}_first_point_vs_dickman"] = da
+            figs[f"alpha1_lam{lam}_w{w}_mecke_vs_dickman"] = db
+            ok &= da >= digs - 2 and db >= digs - 2
+        w = "0.4"
+        ref = _gd_cdf_alpha1(2, (1 - mpmath.mpf(w)) / mpmath.mpf(w))
+        a = MW.max_weight_sf_first_point(1, 2, w, digs)["sf"]
+        figs["alpha1_lam2_w0.4_first_point_vs_GD"] = d = digits_agreed(a, ref, tie=digs)
+        ok &= d >= digs - 2
+        # first point (Hankel sums averaged over v_1) against Mecke (one contour, no average), w >= 1/2
+        for alpha, lam, w in cases_routes:
+            a = MW.max_weight_sf_first_point(alpha, lam, w, digs)["sf"]
+            b = MW.max_weight_sf_mecke(alpha, lam, w, digs)["sf"]
+            figs[f"alpha{float(alpha):g}_lam{lam}_w{w}_first_point_vs_mecke"] = d = digits_agreed(a, b, tie=digs)
+            figs[f"alpha{float(alpha):g}_lam{lam}_w{w}_P_W1_gt_w"] = float(a)
+            ok &= d >= 25
+        # the conditional law against its Laplace transform e^{-F(tau; u)} (power series of numerics.critical):
+        # covers x in (0, X], both sides of w = 1/2
+        for alpha, lam, u, tau, dd in closures:
+            r = MW.laplace_closure(alpha, lam, u, tau, dd)
+            figs[f"alpha{float(alpha):g}_lam{lam}_u{u}_tau{tau}_closure"] = d = digits_agreed(r["lhs"], r["rhs"], tie=dd)
+            ok &= d >= dd - 1
+    return ok, figs
+
+
+@claim("P1.crit.max_weight_law",
+       statement="The distribution function of the largest limiting weight W_(1), any alpha > 0: conditioning on the "
+                 "first point and the Hankel sums of the E-expansion agree with the Mecke contour for w >= 1/2 "
+                 "(alpha = 2) to 25 digits, with the Dickman/GD closed forms for alpha = 1 (both sides of 1/2), "
+                 "and the conditional law has Laplace transform e^{-F(tau)}",
+       source="P1 §3 (extension: law of W_(1))", evidence="numerical", quick=True)
+def _max_weight_law(ctx):
+    ok, figs = _max_weight_checks(30, [(2, 1, "0.55"), (2, 1, "0.8")], [(2, 1, "0.7", 40, 25)])
+    return Outcome(bool(ok), "first point vs Mecke (alpha=2), vs Dickman/GD closed forms (alpha=1), "
+                             "Laplace closure of the conditional law (alpha=2), 30 digits requested", figs)
+
+
+@claim("P1.crit.max_weight_law_d64",
+       statement="The distribution function of W_(1) at d = 64 (alpha = 31.5, lambda = 40): the conditional law of the "
+                 "first-point route has Laplace transform e^{-F(tau)} to 24 digits; alpha = 2, 3 routes agree to "
+                 "25 digits at w = 0.5, 0.6, 0.95",
+       source="P1 §3 (extension: law of W_(1))", evidence="numerical", quick=False)
+def _max_weight_law_d64(ctx):
+    a64 = mpmath.mpf(63) / 2
+    ok, figs = _max_weight_checks(30, [(2, 3, "0.5"), (3, 2, "0.6"), (2, 1, "0.95")],
+                                  [(3, 2, "1.5", 40, 25), (a64, 40, 40, 30, 25)])
+    from attnlimits.numerics import max_weight as MW
+
+    r = MW.max_weight_sf_first_point(a64, 40, "0.5", 30)
+    figs["alpha31.5_lam40_P_W1_gt_half"] = float(r["sf"])
+    figs["alpha31.5_lam40_seconds"] = round(r["seconds"], 1)
+    ok &= 0 < r["sf"] < 1
+    return Outcome(bool(ok), "as P1.crit.max_weight_law plus d=64 Laplace closure and more (alpha, w)", figs)

@@ -1,0 +1,633 @@
+"""The distribution function of the largest limiting weight W_(1) (paper 1, §3; notes §3–4).
+
+Points v_j of a Poisson process with intensity ρ(v) = α λ^{−α} v^{α−1} on (0, ∞), Λ(v) = (v/λ)^α,
+y_j = e^{−v_j}, T = Σ y_j, W_(1) = y_(1)/T. Put x = (1 − w)/w, so that W_(1) > w ⇔ R < x with
+R = T/y_(1) − 1. Two routes (the package's derivation; docs/critical.md, "The law of W_(1)"):
+
+``first_point`` (any α, 1/(J_max+1) ≤ w < 1). Given the first point v_1 = u, the others, shifted by u,
+    form a Poisson process of intensity ρ(u + r) on r > 0 and R = Σ e^{−r_j} has Laplace exponent
+    F(s; u) = ∫ (1 − e^{−s e^{−r}}) ρ(u + r) dr = Σ_m (−1)^{m+1} s^m C_m/m! (``numerics.critical``).
+    F is entire but e^{−F} grows doubly exponentially as Re s → −∞, so no Talbot-type contour applies
+    to it directly. Split F = F̃ + E:
+
+        F̃(s; u) = E_G[Λ̃(u + Log s + G)] − Λ(u),     G standard Gumbel (E e^{zG} = Γ(1 − z)),
+        E(s; u) = ∫_1^∞ e^{−s y} ρ̃(u − log y) dy/y,
+
+    where ρ̃, Λ̃ continue ρ, Λ to v < u (polynomials for integer α; the principal branch of v^α,
+    approached from Im v > 0, otherwise). F̃ is a "polylogarithm" of s (α = 1: (Log s + γ)/λ, the
+    Dickman case) analytic off (−∞, 0]; E is a superposition of e^{−sy} with y ≥ 1. Expanding
+    e^{−E} = Σ_j (−E)^j/j!, the j-th term of the Bromwich integral vanishes for x < j, and the others
+    may be moved onto a Hankel contour around the negative axis, where e^{sx} E^j ~ e^{−|s|(x − j)}:
+
+        P(R < x | u) = Σ_{0 ≤ j < x} (1/2πi) ∫_H e^{sx − F̃(s; u)} (−E(s; u))^j/j! ds/s.
+
+    The j-th term is an inverse Laplace transform at time x − j of e^{−F̃} (e^s E)^j/(j! s), computed on
+    its own parabola s = μ(1 + iv)² (Weideman & Trefethen, BIT 47 (2007)), trapezoidal in v; e^s E comes
+    from e^s (F − F̃) (power series summed in Arb at a precision raised by |s|/ln 10 digits, F̃ and the
+    constants at the same raised precision) for |s| ≤ S_0 and from its asymptotic series
+    Σ_n h_n n!/s^{n+1}, h(1+z) = ρ̃(u − log(1+z))/(1+z), beyond. A last term bounded by (ρ̄ (x − J))^J/J!²
+    below the tolerance is dropped. Then P(W_(1) > w) = E_{v_1} P(R < x | v_1), v_1 = λ Γ_1^{1/α},
+    by a DE trapezoid in log Γ_1^{1/α}.
+
+``mecke`` (any α, w ≥ 1/2). At most one weight exceeds 1/2, so by the Mecke–Slivnyak formula
+    P(W_(1) > w) = ∫ ρ(v) P(T < x e^{−v}) dv. With E e^{−sT} = e^{−Φ(s)}, Φ = F(·; 0), the Hankel form of
+    P(T < y) (y ≤ 1) and ∫ ρ(v)(e^{s x e^{−v}} − 1) dv = −Φ(−s x):
+
+        P(W_(1) > w) = −(1/2πi) ∫_H e^{−Φ̃(s)} Φ(−s x) ds/s,        Φ̃ = F̃(·; 0),
+
+    one contour integral (a circle of radius r_0 and the two edges of the cut, in log|s|), no average
+    over v_1, no E-expansion: a different formula on a different contour.
+
+For α = 1 both reduce to the generalised Dickman law of ``numerics.critical.max_weight_tail``.
+For non-integer α the branch of Λ̃ costs an error of order Γ(α) e^{−σ e^{u}}/σ^α (σ = where the contour
+meets the positive axis); the routes keep it below the working precision.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import time
+
+import mpmath
+from flint import acb, acb_poly, arb, arb_series, ctx
+
+from attnlimits.numerics.critical import _exgamma_table
+from attnlimits.numerics.panels import gl_rule, to_mpf
+from attnlimits.numerics.precision import bits_for, check_digits, working_digits
+from attnlimits.theory.validation import InputError, positive_real, real
+
+__all__ = ["max_weight_cdf", "max_weight_sf", "max_weight_sf_first_point", "max_weight_sf_mecke", "laplace_closure",
+           "conditional_cdf_R", "J_MAX"]
+
+#: Largest number of terms (−E)^j/j! of the first-point route: w ≥ 1/(J_MAX + 1).
+J_MAX = 12
+
+_LN10 = math.log(10)
+
+
+def _validate(alpha, lam, w):
+    a = mpmath.mpf(positive_real(alpha, "alpha"))
+    la = mpmath.mpf(positive_real(lam, "lambda"))
+    wv = mpmath.mpf(real(w, "w", low=0, high=1, low_open=True, high_open=True))
+    return a, la, wv
+
+
+@functools.lru_cache(maxsize=8)
+def gumbel_rule(n: int, digits: int):
+    """The n-point Gauss rule for the standard Gumbel density e^{−t − e^{−t}} on ℝ (nodes, weights as arb).
+
+    Moments μ_k = E G^k from the cumulants κ_1 = γ, κ_k = (k−1)! ζ(k) (log Γ(1 − z), DLMF 5.7.3);
+    recurrence coefficients by Chebyshev's algorithm (Gautschi, Orthogonal Polynomials (2004), Alg. 2.1)
+    at digits + 4n guard digits (the moment map is ill-conditioned); nodes by Newton's method on the
+    monic orthogonal polynomial from the double-precision Jacobi eigenvalues; Christoffel weights.
+    The same rule serves E_G[Λ̃(ℓ + G)] and the average over the first point (log Γ_1 = −G in law).
+    """
+    import numpy as np
+
+    old = ctx.prec
+    ctx.prec = bits_for(digits + 4 * n + 30)
+    try:
+        K = 2 * n
+        kap = [arb(0), arb.const_euler()] + [arb.fac_ui(k - 1) * arb(k).zeta() for k in range(2, K + 1)]
+        mu = [arb(1)]
+        for m in range(1, K + 1):
+            mu.append(sum((arb.bin_uiui(m - 1, k - 1) * kap[k] * mu[m - k] for k in range(1, m + 1)), arb(0)))
+        sig_prev, sig = [arb(0)] * (K + 1), mu[:]
+        a, b = [mu[1] / mu[0]], [mu[0]]
+        for k in range(1, n):
+            new = [arb(0)] * (K + 1)
+            for l in range(k, K - k):
+                new[l] = sig[l + 1] - a[k - 1] * sig[l] - b[k - 1] * sig_prev[l]
+            a.append(new[k + 1] / new[k] - sig[k] / sig[k - 1])
+            b.append(new[k] / sig[k - 1])
+            sig_prev, sig = sig, new
+        off = [math.sqrt(float(x.mid())) for x in b[1:]]
+        jac = np.diag([float(x.mid()) for x in a]) + np.diag(off, 1) + np.diag(off, -1)
+        nodes, weights = [], []
+        tol = 10.0 ** (-digits - 10)
+        for x0 in np.linalg.eigvalsh(jac):
+            x = arb(float(x0))
+            for it in range(100):
+                p0, p1, d0, d1 = arb(0), arb(1), arb(0), arb(0)
+                for k in range(n):
+                    p2 = (x - a[k]) * p1 - (b[k] * p0 if k else 0)
+                    d2 = p1 + (x - a[k]) * d1 - (b[k] * d0 if k else 0)
+                    p0, p1, d0, d1 = p1, p2, d1, d2
+                dx = p1 / d1
+                x = (x - dx).mid()
+                if it > 2 and abs(float(dx.mid())) < tol * max(1.0, abs(float(x))):
+                    break
+            p0, p1, norm = arb(0), arb(1), b[0]
+            ssum = 1 / norm
+            for k in range(n - 1):
+                p0, p1 = p1, (x - a[k]) * p1 - (b[k] * p0 if k else 0)
+                norm = norm * b[k + 1]
+                ssum += p1 * p1 / norm
+            nodes.append(x)
+            weights.append((1 / ssum).mid())
+        return tuple(nodes), tuple(weights)
+    finally:
+        ctx.prec = old
+
+
+def _rule_size(digits: int) -> int:
+    """Gauss–Gumbel nodes for E_G[(ℓ + G)^α] to ``digits`` (checked against the integer-α moments)."""
+    return min(120, max(32, int(digits) + 10))
+
+
+class _Gumbel:
+    """λ^{−α} E_G[(ℓ + G)^α] for complex ℓ (Im ℓ ≥ 0), G standard Gumbel.
+
+    Integer α: Σ_i C(α, i) ℓ^i μ_{α−i} exactly, with the Gumbel moments μ_k (``gumbel_rule``).
+    Otherwise the Gauss–Gumbel rule and the principal branch of the power (approached from Im > 0).
+    """
+
+    def __init__(self, alpha: arb, lam: arb, integer_alpha: bool, work_digits: int):
+        self.alpha = alpha
+        self.scale = lam ** (-alpha)
+        self.integer = integer_alpha
+        if integer_alpha:
+            a = int(alpha.unique_fmpz())
+            kap = [arb(0), arb.const_euler()] + [arb.fac_ui(k - 1) * arb(k).zeta() for k in range(2, a + 1)]
+            mu = [arb(1)]
+            for n in range(1, a + 1):
+                mu.append(sum((arb.bin_uiui(n - 1, k - 1) * kap[k] * mu[n - k] for k in range(1, n + 1)), arb(0)))
+            self.poly = acb_poly([self.scale * arb.bin_uiui(a, i) * mu[a - i] for i in range(a + 1)])
+        else:
+            xs, ws = gumbel_rule(_rule_size(work_digits), work_digits)
+            self.nodes = [(acb(x), w) for x, w in zip(xs, ws)]
+            self.work = work_digits
+            self.trap = None
+
+    def _trapezoid(self):
+        """Nodes of a trapezoid rule in ξ, t = 1 + 4 sinh ξ: robust when the branch point t = −ℓ of the
+        power is near the bulk of the density (the Gauss rule then converges slowly). The strip of
+        analyticity is |Im ξ| < 0.2, so the step 2π·0.2/K gives an error near e^{−K}."""
+        A = 4.0
+        K = self.work * _LN10 + 10
+        t_lo = -math.log(K)
+        t_hi = K + float(self.alpha.mid()) * math.log(K + float(self.alpha.mid())) + 10
+        h = 2 * math.pi * 0.2 / K
+        xs, xe = math.asinh((t_lo - 1) / A), math.asinh((t_hi - 1) / A)
+        nodes = []
+        k = int(math.floor(xs / h))
+        while k * h <= xe + h:
+            xi = arb(k) * arb(h)
+            t = 1 + A * xi.sinh()
+            nodes.append((acb(t), arb(h) * A * xi.cosh() * (-t - (-t).exp()).exp()))
+            k += 1
+        return nodes
+
+    def __call__(self, ell: acb) -> acb:
+        if self.integer:
+            return self.poly(ell)
+        al = acb(self.alpha)
+        nodes = self.nodes
+        if float(ell.real.mid()) < 15:
+            if self.trap is None:
+                self.trap = self._trapezoid()
+            nodes = self.trap
+        tot = acb(0)
+        for t, wgt in nodes:
+            tot += wgt * (ell + t) ** al
+        return self.scale * tot
+
+
+class _Model:
+    """ρ, Λ and the Gumbel part of F̃ for one (α, λ) at the current Arb precision."""
+
+    def __init__(self, alpha, lam, work_digits):
+        self.alpha_mp, self.lam_mp = mpmath.mpf(alpha), mpmath.mpf(lam)
+        self.al, self.la = arb(self.alpha_mp), arb(self.lam_mp)
+        self.integer = self.alpha_mp == int(self.alpha_mp)
+        self.work = work_digits
+        # the constants enter e^s (F − F̃), which cancels like e^{−Re s} at a precision raised by up to
+        # S_0/ln 10 + K/ln 10 digits: compute them far beyond the working precision (they are few)
+        old = ctx.prec
+        ctx.prec = max(old, bits_for(8 * work_digits + 100))
+        try:
+            self.c = self.al * self.la ** (-self.al)
+            self.gumbel = _Gumbel(self.al, self.la, self.integer, work_digits)
+        finally:
+            ctx.prec = old
+        self._gumbel_hi = None
+
+    def Ftilde_hi(self, s: acb, u: arb) -> acb:
+        """F̃ to about 1.6× the working digits (for e^s(F − F̃) in the right half-plane, where E ≪ F̃)."""
+        if self.integer:
+            return self.Ftilde(s, u)
+        if self._gumbel_hi is None:
+            self._gumbel_hi = _Gumbel(self.al, self.la, False, int(1.6 * self.work) + 10)
+        return self._gumbel_hi(acb(u) + s.log()) - self.Lam(u)
+
+    def Lam(self, u: arb) -> arb:
+        return (u / self.la) ** self.al if u > 0 else arb(0)
+
+    def Ftilde(self, s: acb, u: arb) -> acb:
+        return self.gumbel(acb(u) + s.log()) - self.Lam(u)
+
+
+def _series_length(S0: float, target_digits: float) -> int:
+    """Terms of Σ S0^m/m! needed to bring the tail below 10^{−target}."""
+    M = int(math.e * S0) + 10
+    while M * math.log(S0) - math.lgamma(M + 1) > -target_digits * _LN10 - 5:
+        M += 10
+    return M
+
+
+class _Conditional:
+    """Given v_1 = u: the power series of F(·; u) (built at the current, raised, precision) and the
+    asymptotic series of E(·; u) beyond |s| = S_0."""
+
+    def __init__(self, model: _Model, u: arb, S0: float, work: float):
+        self.model, self.u = model, u
+        self.S0 = S0
+        self.prec_hi = ctx.prec
+        M = _series_length(S0, work + S0 / _LN10 + 10)
+        ms = list(range(1, M + 1))
+        if u == 0:
+            eg = [model.al.gamma()] * M
+        else:
+            eg = _exgamma_table(model.al, [m * u for m in ms])
+        coeffs = [arb(0)]
+        fact = arb(1)
+        for m in ms:
+            fact = fact * m
+            cm = model.c * eg[m - 1] * arb(m) ** (-model.al)
+            coeffs.append(cm / fact if m % 2 else -cm / fact)
+        self.F = acb_poly(coeffs)
+        # asymptotic series of E: e^{−s} Σ h_n n!/s^{n+1}, h(1+z) = c (u − log(1+z))^{α−1}/(1+z);
+        # N terms keep the series decreasing for every |s| ≥ S0 (Taylor radius r of h at z = 0)
+        N = max(10, int(0.9 * S0 * _radius(model, u)))
+        old_cap = ctx.cap
+        ctx.cap = N + 1  # series arithmetic truncates at ctx.cap terms
+        try:
+            z = arb_series([arb(0), arb(1)], prec=N + 1)
+            if model.alpha_mp == 1:
+                hs = model.c / (1 + z)
+            else:
+                hs = model.c * (u - (1 + z).log()) ** (model.al - 1) / (1 + z)
+            hc = hs.coeffs()
+        finally:
+            ctx.cap = old_cap
+        fac = arb(1)
+        asym = []
+        for n in range(N):
+            asym.append(hc[n] * fac if n < len(hc) else arb(0))
+            fac = fac * (n + 1)
+        self.asym = acb_poly(asym)
+
+    def esE(self, s: acb, Ft: acb) -> acb:
+        """e^s E(s; u): e^s (F − F̃) for |s| ≤ S0, else Σ_n h_n n!/s^{n+1} (no overflow of e^{±s})."""
+        if float(abs(s).mid()) <= self.S0:
+            return s.exp() * (self.F(s) - Ft)
+        return self.asym(1 / s) / s
+
+
+def _radius(model: _Model, u: arb) -> float:
+    """Taylor radius of h(1+z) at z = 0: 1 (y = 0), or e^u − 1 (v = 0 of ρ̃) for non-integer α."""
+    uf = float(u.mid())
+    if model.integer or uf > 1:
+        return 1.0
+    return min(1.0, math.expm1(uf))
+
+
+def _parabola(t: float, K: float, j: int = 0, mu_min: float = 0.0):
+    """Nodes of s = μ(1 + iv)², v ≥ 0, for the inverse Laplace transform at time t: μ t ≤ K/4
+    (cancellation e^{K/4}), v up to V with e^{μ t (1 − V²)} < e^{−1.25 K}, step π/(0.8 K). The integrand
+    is analytic for |Im v| < 1 (s = 0 at v = i); the step was checked against the α = 1 closed forms
+    (errors below e^{−K}; tests/test_max_weight.py). For j ≥ 1 and 0.2 < t the crossing point is lowered
+    to μ = K/(2(1 + t)): there e^s E = e^s (F − F̃) cancels like e^{−Re s}, amplified by e^{μ(1+t)} ≤ e^{K/2};
+    for t ≤ 0.2, μ = K/(4t) ≥ 1.25 K puts every node where the asymptotic series of E holds."""
+    mu = K / (4 * t)
+    if j and t > 0.2:
+        mu = min(mu, K / (2 * (1 + t)))
+    h = math.pi / (0.8 * K)
+    if mu < mu_min:
+        # non-integer α, small u: the branch error e^{−μ e^u} needs μ ≥ mu_min; more cancellation
+        # (e^{μ t}, paid by the caller's precision) and a step shrunk for the growth e^{μ t (1+d)²}
+        mu = mu_min
+        h = 2 * math.pi * 0.5 / (K + 2.25 * mu * t)
+    V = math.sqrt(1 + 1.25 * K / (mu * t))
+    return mu, h, int(V / h) + 1
+
+
+def _skip_last(model: _Model, u: arb, t_J: float, J: int, digits: int) -> bool:
+    """The j = J term is at most (ρ̄ t_J)^J/J!² (a simplex of volume t_J^J/J! in y, |ρ̃/y| ≤ ρ̄ on [1, x]):
+    drop it when that is below 10^{−digits−5}."""
+    if t_J <= 1e-300:
+        return True
+    rho_bar = float(model.c.mid()) * max(float(u.mid()), 1e-300) ** (float(model.alpha_mp) - 1) if model.alpha_mp >= 1 \
+        else float(model.c.mid()) * max(float(u.mid()) - math.log(J + t_J), 1e-3) ** (float(model.alpha_mp) - 1)
+    rho_bar = max(rho_bar, 1e-300) * 2 + 1e-300
+    lg = J * math.log(rho_bar * t_J) - 2 * math.lgamma(J + 1)
+    return lg < -(digits + 5) * _LN10
+
+
+def _conditional_sum(model: _Model, u: arb, x, J: int, digits: int):
+    """P(R < x | v_1 = u) by the Hankel sum of the module docstring, to ``digits`` (absolute).
+
+    The j-th term is an inverse Laplace transform at time t_j = x − j of e^{−F̃(s)} (e^s E(s))^j/(j! s),
+    each on its own parabola; e^s E is F − F̃ times e^s for |s| ≤ S_0 and the asymptotic series beyond.
+    """
+    K = (digits + 5) * _LN10
+    xf = float(x)
+    old = ctx.prec
+    try:
+        if J and _skip_last(model, u, xf - J, J, digits):
+            J -= 1
+        cond = None
+        if J:
+            r = _radius(model, u)
+            S0 = min(max(40.0, 1.1 * K / max(r, 1e-3)), 6 * K)
+            ctx.prec = bits_for(digits + S0 / _LN10 + K / _LN10 + 15)
+            cond = _Conditional(model, u, S0, digits + 5)
+        mu_min = 0.0 if model.integer else 1.2 * K * math.exp(-min(float(u.mid()), 50.0))
+        boost = max(0.0, mu_min * xf - K / 4) / _LN10
+        ctx.prec = prec_lo = bits_for(digits + K / (4 * _LN10) + boost + 15)
+        xa = arb(x)
+        total = arb(0)
+        fact = arb(1)
+        for j in range(J + 1):
+            if j:
+                fact = fact * j
+            tj = xa - j
+            mu, h, n = _parabola(xf - j, K, j, mu_min)
+            mua, ha = arb(mu), arb(h)
+            tot = acb(0)
+            for k in range(n + 1):
+                v = arb(k) * ha
+                one_iv = acb(1, v)
+                s = mua * one_iv * one_iv
+                if j and float(abs(s).mid()) <= cond.S0:
+                    ctx.prec = cond.prec_hi
+                    Ft = model.Ftilde_hi(s, u)
+                    esE = cond.esE(s, Ft)
+                    ctx.prec = prec_lo
+                    Ft, esE = +Ft, +esE
+                else:
+                    Ft = model.Ftilde(s, u)
+                    esE = cond.esE(s, Ft) if j else None
+                f = (s * tj - Ft).exp() / s * (2 * mua * one_iv)
+                if j:
+                    f = f * (-esE) ** j
+                tot += f / 2 if k == 0 else f
+            total += tot.real * ha / (arb.pi() * fact)
+    finally:
+        ctx.prec = old
+    return total
+
+
+def conditional_cdf_R(alpha, lam, u, x, digits: int = 30):
+    """P(R < x | v_1 = u): the law of R = Σ_{j≥2} e^{−(v_j − v_1)} given the first point (first-point route)."""
+    digits = check_digits(digits)
+    a = mpmath.mpf(positive_real(alpha, "alpha"))
+    la = mpmath.mpf(positive_real(lam, "lambda"))
+    uu = mpmath.mpf(positive_real(u, "u"))
+    xx = mpmath.mpf(positive_real(x, "x"))
+    J = int(mpmath.ceil(xx)) - 1
+    if J > J_MAX:
+        raise InputError(f"x = {x} needs {J} terms of the E-expansion; at most {J_MAX} (x <= {J_MAX + 1}) are supported")
+    with working_digits(digits):
+        old = ctx.prec
+        ctx.prec = bits_for(digits + 15)
+        try:
+            model = _Model(a, la, digits + 15)
+            v = _conditional_sum(model, arb(uu), xx, J, digits + 10)
+        finally:
+            ctx.prec = old
+        return to_mpf(v)
+
+
+def _outer_average(f, alpha, digits: int, h0: float = 0.25):
+    """E f(Γ_1^{1/α}), Γ_1 ~ Exp(1): trapezoid in y = log Γ_1^{1/α} after the sinh map
+    y = (a/2)(e^x − e^{−x}), a = 2/α (double-exponential decay on both sides: e^{−e^{αy}} on the right,
+    e^{αy} on the left); f returns an arb. Step halving re-uses the nodes; the DE error of I(h/2) is about
+    δ² with δ = |I(h) − I(h/2)|, and the loop stops when δ² < 10^{−digits−2} (relative).
+    Returns (value, nodes, error estimate)."""
+    al = float(alpha)
+    a = 2.0 / al
+    K = (digits + 5) * _LN10
+    y_lo = -(K + 5) / al
+    y_hi = math.log(K + 10) / al + 1
+    x_lo = -math.asinh(-y_lo / a)
+    x_hi = math.asinh(y_hi / a)
+    cache = {}
+    alpha_a = arb(alpha)
+
+    def node(k, h):
+        key = (k * h)
+        if key not in cache:
+            x = arb(k) * arb(h)
+            y = arb(a) * x.sinh()
+            dy = arb(a) * x.cosh()
+            g = (alpha_a * y).exp()  # Γ_1
+            cache[key] = f((y).exp()) * alpha_a * g * (-g).exp() * dy
+        return cache[key]
+
+    def trap(h):
+        tot = arb(0)
+        for k in range(int(math.floor(x_lo / h)), int(math.ceil(x_hi / h)) + 1):
+            tot += node(k, h)
+        return tot * h
+
+    h = h0
+    prev = trap(h)
+    err = None
+    for _ in range(8):
+        h /= 2
+        cur = trap(h)
+        delta = abs(float(((cur - prev) / cur).mid())) if cur != 0 else 0.0
+        prev = cur
+        err = delta ** 2
+        if err < 10.0 ** (-digits - 2):
+            break
+    return prev, len(cache), err
+
+
+def max_weight_sf_first_point(alpha, lam, w, digits: int = 30) -> dict:
+    """P(W_(1) > w) = E_{v_1} P(R < (1−w)/w | v_1) (module docstring, route ``first_point``).
+
+    The average over v_1 = λ Γ_1^{1/α} is the DE trapezoid of ``_outer_average``.
+    """
+    digits = check_digits(digits)
+    a, la, wv = _validate(alpha, lam, w)
+    t0 = time.perf_counter()
+    with working_digits(digits) as dg:
+        x = (1 - wv) / wv
+        J = int(mpmath.ceil(x)) - 1
+        if J > J_MAX:
+            raise InputError(f"w = {w} is below 1/{J_MAX + 1}: the first-point route sums at most {J_MAX} "
+                             "terms of its expansion")
+        work = dg + 10
+        old = ctx.prec
+        ctx.prec = bits_for(work + 10)
+        try:
+            model = _Model(a, la, work)
+            val, nodes, err = _outer_average(lambda uu: _conditional_sum(model, model.la * uu, x, J, work),
+                                             a, dg)
+        finally:
+            ctx.prec = old
+        sf = to_mpf(val)
+    return {"sf": sf, "terms": J + 1, "outer_nodes": nodes, "outer_error": err,
+            "seconds": time.perf_counter() - t0}
+
+
+def _edge_growth(alpha, lam, r0: float, K: float) -> float:
+    """max over the upper edge s = −q (q ≥ r0) of −Re Φ̃(s), on a coarse grid in log q (double precision
+    suffices for the estimate; Φ̃ ≈ λ^{−α} (Log s + γ)^α there, Gumbel fluctuations aside)."""
+    a, la = float(alpha), float(lam)
+    t_lo = math.log(r0)
+    t_hi = la * K ** (1 / a) + 40
+    worst = 0.0
+    for i in range(400):
+        t = t_lo + (t_hi - t_lo) * i / 399
+        z = complex(t + 0.5772156649015329, math.pi)
+        worst = max(worst, -(z ** a).real / la ** a)
+    return worst
+
+
+def max_weight_sf_mecke(alpha, lam, w, digits: int = 30) -> dict:
+    """P(W_(1) > w) for w ≥ 1/2 by the Mecke formula (module docstring, route ``mecke``)."""
+    digits = check_digits(digits)
+    a, la, wv = _validate(alpha, lam, w)
+    if wv < mpmath.mpf(1) / 2:
+        raise InputError("the Mecke route holds for w >= 1/2 (at most one weight exceeds w)")
+    t0 = time.perf_counter()
+    with working_digits(digits) as dg:
+        x = (1 - wv) / wv
+        work = dg + 10
+        K = work * _LN10
+        integer_alpha = a == int(a)
+        # circle radius: 1 for integer α; otherwise the branch error, about e^{−r0 (1 − x)} (the weight of
+        # the principal branch on y = e^{−v} > 1 against e^{s x}), must stay below e^{−1.1 K}
+        if not integer_alpha and x > mpmath.mpf("0.8"):
+            raise InputError("for non-integer alpha the Mecke route covers w >= 5/9 only; use the first-point route")
+        r0 = 1.0 if integer_alpha else max(1.0, 1.1 * K / float(1 - x))
+        growth = _edge_growth(a, la, r0, K)
+        if growth > 60 * _LN10:
+            # on the cut, Re Φ̃ < 0 where α arg(Log s) > π/2 (large α): e^{−Φ̃} reaches e^{growth} and the
+            # edge integral is a cancellation the quadrature cannot resolve
+            raise InputError(f"the Mecke route would lose {growth / _LN10:.0f} digits to cancellation at "
+                             f"alpha = {mpmath.nstr(a, 6)}, lambda = {mpmath.nstr(la, 6)}; use the first-point route")
+        S0 = max(40.0, 1.2 * K, r0 * float(x) + 5)
+        extra = S0 / _LN10 + r0 * float(x) / _LN10 + growth / _LN10 + 15
+        old = ctx.prec
+        ctx.prec = bits_for(work + extra)
+        try:
+            model = _Model(a, la, work)
+            cond = _Conditional(model, arb(0), S0, work)  # Φ = F(·; 0)
+            xa = arb(x)
+
+            def Phi(z: acb) -> acb:
+                # entire Φ: power series for |z| <= S0; beyond (z on the positive axis) Φ̃ + O(e^{−z})
+                if float(abs(z).mid()) <= S0:
+                    return cond.F(z)
+                return model.Ftilde(z, arb(0))
+
+            # circle s = r0 e^{iφ}, φ ∈ [0, π]: (1/π) ∫ Re f dφ, f = −e^{−Φ̃(s)} Φ(−s x)
+            ra = arb(r0)
+            circ = arb(0)
+            # the integrand turns with e^{−s x}: about r0 x radians over the half circle
+            n_gl = 2 * int(work) + 20 + int(1.5 * r0 * float(x))
+            rule = gl_rule(n_gl)
+            for xj, wj in zip(rule.x, rule.w):
+                phi = arb.pi() * (xj + 1) / 2
+                s = ra * acb(phi.cos(), phi.sin())
+                f = -(-model.Ftilde(s, arb(0))).exp() * Phi(-s * xa)
+                circ += wj * f.real
+            circ = circ / 2  # dφ = (π/2) dx, times 1/π
+
+            # edges: (1/π) ∫_{log r0}^∞ Im f(e^{t + iπ}) dt
+            def edge(t):
+                q = arb(mpmath.exp(t))
+                s = acb(-q, 0)
+                ell_s = acb(q.log(), arb.pi())  # Log s on the upper edge
+                Ft = model.gumbel(ell_s)
+                f = -(-Ft).exp() * Phi(acb(q * xa))
+                return to_mpf(f.imag)
+
+            t_lo = mpmath.log(r0)
+            # decay of e^{−Φ̃} on the edge: Λ(log q) reaches K at log q = λ K^{1/α}
+            t_hi = float(la) * K ** (1 / float(a)) + 40
+            pts = [t_lo] + [t for t in (t_lo + 1, t_lo + 4, t_lo + 10, t_lo + 30, t_lo + 100, t_lo + 300)
+                            if t < t_hi] + [t_hi]
+            with mpmath.workdps(mpmath.mp.dps + int(growth / _LN10) + 5):
+                edges = mpmath.quad(edge, pts) / mpmath.pi
+        finally:
+            ctx.prec = old
+        sf = to_mpf(circ) + edges
+    return {"sf": sf, "seconds": time.perf_counter() - t0}
+
+
+def max_weight_sf(alpha, lam, w, digits: int = 30, route: str = "first_point"):
+    """P(W_(1) > w) as an mpf carrying ``digits`` significant digits (module docstring)."""
+    if route not in ("first_point", "mecke"):
+        raise InputError(f"route must be first_point or mecke, got {route!r}")
+    f = max_weight_sf_first_point if route == "first_point" else max_weight_sf_mecke
+    return f(alpha, lam, w, digits)["sf"]
+
+
+def max_weight_cdf(alpha, lam, w, digits: int = 30, route: str = "first_point"):
+    """P(W_(1) ≤ w) = 1 − P(W_(1) > w) for 0 < w < 1 and any α, λ > 0.
+
+    W_(1) has no lower bound other than 0 (R is unbounded) and no atom; P(W_(1) ≤ w) is positive for every
+    w ∈ (0, 1). When it is small the survival function is computed with as many more digits as 1 − P loses,
+    so the result carries ``digits`` significant digits. The first-point route covers w ≥ 1/(J_MAX + 1),
+    the Mecke route w ≥ 1/2.
+    """
+    digits = check_digits(digits)
+    a, la, wv = _validate(alpha, lam, w)
+    extra = 0
+    for _ in range(3):
+        sf = max_weight_sf(a, la, wv, digits + extra, route)
+        with mpmath.workdps(digits + extra + 20):
+            cdf = 1 - sf
+            if cdf <= 0:
+                lost = digits
+            else:
+                lost = max(0, int(-mpmath.log10(cdf)) + 1)
+        if lost <= extra:
+            return cdf
+        extra = lost + 2
+    return cdf
+
+
+def laplace_closure(alpha, lam, u, tau, digits: int = 25) -> dict:
+    """τ ∫_0^∞ e^{−τx} P(R < x | v_1 = u) dx against e^{−F(τ; u)}: the conditional law of the first-point
+    route against its defining Laplace transform (the power series of ``numerics.critical``, summed at
+    real τ with τ/ln 10 extra digits), which uses none of the Gumbel/Hankel machinery.
+
+    The x-integral is tanh-sinh (mpmath.quad) on [k, k+1] (the law has a kink at every integer) up to
+    X with e^{−τX} < 10^{−digits−5}, plus e^{−τX} for the rest (P(R < x) ≤ 1 there and → 1).
+    """
+    digits = check_digits(digits)
+    a = mpmath.mpf(positive_real(alpha, "alpha"))
+    la = mpmath.mpf(positive_real(lam, "lambda"))
+    uu = mpmath.mpf(positive_real(u, "u"))
+    tt = mpmath.mpf(positive_real(tau, "tau"))
+    t0 = time.perf_counter()
+    with working_digits(digits) as dg:
+        work = dg + 10
+        X = float((work + 5) * _LN10 / tt)
+        if X > J_MAX + 1:
+            raise InputError(f"tau = {tau} is too small: the closure needs x up to {X:.1f} > {J_MAX + 1}")
+        old = ctx.prec
+        ctx.prec = bits_for(work + 10)
+        try:
+            model = _Model(a, la, work)
+            ua = arb(uu)
+
+            def cdf(x):
+                J = int(mpmath.ceil(x)) - 1
+                return to_mpf(_conditional_sum(model, ua, x, J, work))
+
+            pts = [mpmath.mpf(k) for k in range(0, int(math.ceil(X)))] + [mpmath.mpf(X)]
+            lhs = tt * mpmath.quad(lambda x: mpmath.exp(-tt * x) * cdf(x), pts) + mpmath.exp(-tt * X)
+            # right side: e^{−F(τ; u)} with F's alternating series at τ/ln 10 extra digits
+            ctx.prec = bits_for(work + float(tt) / _LN10 + 20)
+            cond = _Conditional(model, ua, float(tt) + 1, work)
+            rhs = to_mpf((-cond.F(acb(arb(tt)))).exp().real)
+        finally:
+            ctx.prec = old
+        return {"lhs": +lhs, "rhs": +rhs, "seconds": time.perf_counter() - t0}
