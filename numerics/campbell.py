@@ -350,19 +350,38 @@ def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24, 
                 per_node.append((W * e * E, A + c))
             A = A + sum((wj * av for wj, av in zip(rule.w, a_vals)), arb(0))
     I = [arb(0)] * k_max
+    # The nodes come in increasing v, so A only grows. Past a node with A > k_max, the rest of I_k is at
+    # most (A^{k_max−1} e^{−A} or the finite-n power at A) × Σ(remaining W e^{−v} E) ≤ that × M1; once this
+    # is below 2^{−prec−10} of every partial I_k the remaining nodes are dropped (checked once a panel).
+    log_m1 = float(mom[0, 0].log().mid()) if (moments and mom[0, 0] > 0) else None
+    margin = ctx.prec * math.log(2) + 10
+
+    def negligible(log_factor):
+        if log_m1 is None or not all(x > 0 for x in I):
+            return False
+        return log_factor + log_m1 < min(float(x.log().mid()) for x in I) - margin
+
+    step = max(n_nodes, 1)
     if k_max and model.finite and model.n_int == 1:
         I[0] = sum((base for base, Ai in per_node), arb(0))
     elif k_max and model.finite:
         n = model.n
         nm1 = n - 1
-        for base, Ai in per_node:
+        for j, (base, Ai) in enumerate(per_node):
             x = (Phi + Ai) / n
             # (1 − x)^{n−1} with 1 − x below the working precision is 0 to that precision
             if not (1 - x > 0) or float((1 - x).mid()) < 1e-30 * float(x.mid()):
                 continue
-            I[0] += base * (nm1 * (-x).log1p()).exp()
+            lp = nm1 * (-x).log1p()
+            if j % step == 0 and negligible(float(lp.mid())):
+                break
+            I[0] += base * lp.exp()
     elif k_max:
-        for base, Ai in per_node:
+        for j, (base, Ai) in enumerate(per_node):
+            if j % step == 0:
+                af = float(Ai.mid())
+                if af > k_max and negligible(-af + (k_max - 1) * math.log(af)):
+                    break
             p = base * (-Ai).exp()
             for k in range(k_max):
                 if k:
