@@ -74,6 +74,7 @@ class LimitIntensity:
         return la * math.exp(math.log(m) / a)
 
     def mass_float(self, v: float) -> float:
+        """Float (v/λ)^α, capped at e^{700} (panel placement only)."""
         a, la = float(self.alpha.mid()), float(self.lam.mid())
         return math.exp(min(a * (math.log(v) - math.log(la)), 700.0)) if v > 0 else 0.0
 
@@ -228,7 +229,11 @@ def _step_window(model, t, bits: int):
     return lo, model.mass_inverse_float(m_top)
 
 
-def _panels(model, t, tail_width=4, steep=4.0, window=None):
+#: Panel width times |d log ρ/dv| outside the step window of e^{−A} (ρ alone is resolved at this width).
+RHO_WIDTH = 4.0
+
+
+def _panels(model, t, tail_width=4, steep=RHO_WIDTH, window=None):
     """Panels for the sweep at t.
 
     Below v0 = log t − log(prec ln 2 + 30) every E(v) = exp(−t e^{−v}) is below 2^{−prec}, so only the
@@ -285,7 +290,7 @@ def _panels(model, t, tail_width=4, steep=4.0, window=None):
     while kf < v_hi:
         w = 0.25 if kf < quarter_hi else (1.0 if kf < unit_hi else float(tail_width))
         g = abs(model.dlogrho(kf))
-        st = steep if (window is not None and window[0] <= kf <= window[1]) else 4.0
+        st = steep if (window is not None and window[0] <= kf <= window[1]) else RHO_WIDTH
         if g > 0:
             w = min(w, st / g)
         if kf > 0:
@@ -325,7 +330,7 @@ def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24, 
     """
     rule = gl_rule(n_nodes)
     cache = model.__dict__.setdefault("_geom", {})
-    window = _step_window(model, t, ctx.prec) if k_max and steep != 4.0 else None
+    window = _step_window(model, t, ctx.prec) if k_max else None
     v0, panels = _panels(model, t, steep=steep, window=window)
     Phi = model.mass(v0)
     mom = arb_mat(5, 1)
