@@ -22,7 +22,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    from attnlimits.numerics.bench import run_bench
+    from attnlimits.numerics.montecarlo.bench import run_bench
     from attnlimits.numerics.formatting import decimal_string
 
     res = run_bench(quick=args.quick)

@@ -18,7 +18,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    from attnlimits.numerics.cap import cap_probability, check_t, log_cap_probability
+    from attnlimits.numerics.laws.cap import cap_probability, check_t, log_cap_probability
     from attnlimits.numerics.precision import check_digits
     from attnlimits.theory.validation import dimension
 

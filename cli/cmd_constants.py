@@ -1,6 +1,6 @@
 """``attnlimits constants``: the constants of the cap law and the critical scale for uniform keys on S^{d-1}.
 
-The rows come from :data:`attnlimits.numerics.sphere.CONSTANT_ROWS` (key, LaTeX name, value function);
+The rows come from :data:`attnlimits.numerics.laws.sphere.CONSTANT_ROWS` (key, LaTeX name, value function);
 adding a constant of another regime is adding a row there.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _fmt(v, digits):
 
 def run(args) -> int:
     from attnlimits.numerics.precision import check_digits
-    from attnlimits.numerics.sphere import CONSTANT_ROWS, cap_series_powers
+    from attnlimits.numerics.laws.sphere import CONSTANT_ROWS, cap_series_powers
     from attnlimits.theory.validation import dimension
 
     digits = check_digits(args.digits)
@@ -64,7 +64,7 @@ def _table(args, digits) -> int:
     """The constants over the standard dimensions (and, with --critical, the d = 3 Poisson-limit constants)."""
     import json
 
-    from attnlimits.numerics import constants_table as T
+    from attnlimits.numerics.laws import constants_table as T
 
     if args.latex:
         sys.stdout.write(T.latex(digits, critical=args.critical))

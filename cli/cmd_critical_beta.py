@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from attnlimits.cli.common import add_json, dimension_arg, emit, int_arg
 
-#: The evaluator works in double precision with about 6 correct significant digits (see numerics.critical_beta).
+#: The evaluator works in double precision with about 6 correct significant digits (see numerics.laws.critical_beta).
 MAX_DIGITS = 6
 
 
@@ -24,7 +24,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    from attnlimits.numerics import critical_beta as CB
+    from attnlimits.numerics.laws import critical_beta as CB
     from attnlimits.numerics.formatting import decimal_string
     from attnlimits.theory.validation import InputError, choice
 

@@ -13,7 +13,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    from attnlimits.numerics.figures import all_figures, make_figures
+    from attnlimits.numerics.figures.registry import all_figures, make_figures
 
     if args.list:
         for f in all_figures():

@@ -58,7 +58,7 @@ def run(args) -> int:
 
     from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.precision import check_digits, working_digits
-    from attnlimits.numerics.regime import regime_report
+    from attnlimits.numerics.laws.regime import regime_report
 
     digits = check_digits(args.digits)
     with working_digits(digits):

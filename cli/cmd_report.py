@@ -27,13 +27,13 @@ def run(args) -> int:
     claims = [c for c in all_claims() if full or c.quick]
     results = run_claims(claims, full=full)
     sections = []
-    from attnlimits.numerics.constants_table import markdown
+    from attnlimits.numerics.laws.constants_table import markdown
 
     sections.append(("Constants", markdown(args.digits)))
     figures = []
     if not args.no_figures:
         try:
-            from attnlimits.numerics.figures import make_figures
+            from attnlimits.numerics.figures.registry import make_figures
 
             made = make_figures(Path(args.out) / "figures")
             figures = [(p, f.caption) for p, f in made]

@@ -24,7 +24,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    from attnlimits.numerics import equiangular as EQ
+    from attnlimits.numerics.laws import equiangular as EQ
     from attnlimits.numerics.formatting import decimal_string
     from attnlimits.theory.validation import InputError, real
 

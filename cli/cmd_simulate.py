@@ -83,7 +83,7 @@ def _fmt_any(x, digits):
 
 
 def run(args) -> int:
-    from attnlimits.numerics.sweep import make_point, run_sweep, summarize
+    from attnlimits.numerics.montecarlo.sweep import make_point, run_sweep, summarize
     from attnlimits.theory.validation import InputError, count, dimension
 
     reps = count(args.reps, "reps")

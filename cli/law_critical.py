@@ -20,7 +20,7 @@ def register(sub):
                    help="campbell (all functionals, default) or first_point (E_W1, E_sum_W2, E_entropy)")
     p.add_argument("--cdf-w", action="append", default=None, metavar="W",
                    help="also P(W_(1) <= w) for this w in (0, 1) (repeatable, or a comma list); "
-                        "adds P_W1_le (first-point Hankel route, numerics.max_weight)")
+                        "adds P_W1_le (first-point Hankel route, numerics.laws.max_weight)")
     add_digits(p, 20)
     add_json(p)
     p.set_defaults(func=run)
@@ -43,7 +43,7 @@ def _cdf_points(values):
 def run(args) -> int:
     import mpmath
 
-    from attnlimits.numerics import critical as C
+    from attnlimits.numerics.laws import poisson_limit as C
     from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.precision import check_digits
 
@@ -75,7 +75,7 @@ def run(args) -> int:
         if abs(prm.alpha - 1) == 0:
             out["P_W1_gt_half"] = decimal_string(C.max_weight_tail(prm.lam, mpmath.mpf(1) / 2, k), k)
     if cdf_ws:
-        from attnlimits.numerics.max_weight import max_weight_cdf
+        from attnlimits.numerics.laws.max_weight import max_weight_cdf
 
         out["P_W1_le"] = [{"w": wt, "value": decimal_string(max_weight_cdf(prm.alpha, prm.lam, mpmath.mpf(wt), k), k)}
                           for wt in cdf_ws]

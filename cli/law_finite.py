@@ -19,7 +19,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    from attnlimits.numerics import finite_n as F
+    from attnlimits.numerics.laws import finite_n as F
     from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.precision import check_digits
 

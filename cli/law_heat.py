@@ -20,7 +20,7 @@ def register(sub):
 
 def run(args) -> int:
     from attnlimits.numerics.formatting import decimal_string
-    from attnlimits.numerics.heat import heat_values
+    from attnlimits.numerics.laws.heat import heat_values
     from attnlimits.numerics.precision import check_digits
 
     digits = check_digits(args.digits)

@@ -23,7 +23,7 @@ def register(sub):
 def run(args) -> int:
     from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.precision import check_digits, working_digits
-    from attnlimits.numerics.subcritical import clt_variances, n_eff, ratio_bias
+    from attnlimits.numerics.laws.subcritical import clt_variances, n_eff, ratio_bias
 
     digits = check_digits(args.digits)
     v = clt_variances(args.d, args.beta, digits + 5)
@@ -31,7 +31,7 @@ def run(args) -> int:
         bias = v["mean_resultant"] - 1  # A_d is computed with 5 extra digits; bias = A - 1 loses at most log10(1/|bias|)
         if bias != 0:
             extra = max(0, int(-mpmath.log10(abs(bias)))) + 5
-            from attnlimits.numerics.bessel_ratio import mean_resultant
+            from attnlimits.numerics.special.bessel_ratio import mean_resultant
             with working_digits(digits + extra):
                 bias = mean_resultant(args.d, args.beta, digits + extra) - 1
     out = {

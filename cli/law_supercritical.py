@@ -24,7 +24,7 @@ def register(sub):
 def run(args) -> int:
     import mpmath
 
-    from attnlimits.numerics import supercritical as S
+    from attnlimits.numerics.laws import supercritical as S
     from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.precision import check_digits
     from attnlimits.theory.validation import real

@@ -1,19 +1,28 @@
 """Explicit precision: every high-precision routine takes the digits it must deliver.
 
-``working_digits(digits)`` raises mpmath's working precision for the duration of a block, adding
-guard digits, and restores the caller's precision on exit, whatever happens inside.
-``arb_digits(digits)`` does the same for python-flint's Arb context.
+The one gate is the decorator :func:`precise`: it validates ``digits`` once, sets mpmath's and Arb's working
+precision to ``digits`` plus guard digits, calls the function with the checked integer, rounds every
+mpmath number of the result to the working precision, and restores both precisions on exit, whatever
+happens inside (mpmath wraps its special functions the same way). Internal helpers receive checked
+values and do not validate again.
+
+``working_digits(digits)`` and ``arb_digits(digits)`` are the context managers the gate is made of; a
+function uses them directly only for a block that needs more digits than it was asked for (cancellation).
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
+import inspect
 import math
 
 import mpmath
 
 from attnlimits.theory.validation import InputError, integer
 
-__all__ = ["MAX_DIGITS", "check_digits", "working_digits", "arb_digits", "bits_for", "digits_agreed"]
+__all__ = ["MAX_DIGITS", "GUARD_DIGITS", "precise", "check_digits", "working_digits", "arb_digits", "bits_for",
+           "digits_agreed"]
 
 #: Largest number of decimal digits a caller may ask for. Beyond this, special-function
 #: evaluation costs minutes to hours, which is never what a user meant.
@@ -55,6 +64,61 @@ def arb_digits(digits, guard: int = GUARD_DIGITS):
         yield d
     finally:
         ctx.prec = old
+
+
+def _rounded(value):
+    """``value`` with every mpf rounded to the current working precision (lists, tuples, dicts, dataclasses)."""
+    if isinstance(value, mpmath.mpf):
+        return +value
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(_rounded(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: _rounded(getattr(value, f.name))
+                                            for f in dataclasses.fields(value) if f.init})
+    return value
+
+
+def precise(fn=None, *, guard: int = GUARD_DIGITS):
+    """Decorator, the package's one precision gate, for functions with a ``digits`` parameter.
+
+    The wrapped function is called with ``digits`` checked (an int in 1 .. MAX_DIGITS; a bad value raises
+    :class:`~attnlimits.theory.validation.InputError` before any work), inside mpmath and Arb working
+    precision of ``digits + guard`` decimal digits; mpf values of its result are rounded to that
+    precision before both precisions are restored. ``digits`` keeps the default of the signature.
+
+    >>> import mpmath
+    >>> @precise
+    ... def third(digits=20):
+    ...     return mpmath.mpf(1) / 3
+    >>> mpmath.nstr(third(digits=30), 30)
+    '0.333333333333333333333333333333'
+    >>> mpmath.mp.dps  # the caller's precision is back
+    15
+    >>> third(digits=0)
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: digits must be an integer >= 1, got 0
+    """
+    if fn is None:
+        return functools.partial(precise, guard=guard)
+    sig = inspect.signature(fn)
+    if "digits" not in sig.parameters:
+        raise TypeError(f"{fn.__qualname__} has no 'digits' parameter")
+
+    @functools.wraps(fn)
+    def gate(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        d = check_digits(bound.arguments["digits"])
+        bound.arguments["digits"] = d
+        with working_digits(d, guard), arb_digits(d, guard):
+            return _rounded(fn(*bound.args, **bound.kwargs))
+
+    return gate
 
 
 def digits_agreed(a, b, *, tie: int | None = None) -> int:

@@ -8,8 +8,8 @@ import os
 import numpy as np
 import pytest
 
-from attnlimits.numerics import almost_simplex as AS
-from attnlimits.numerics.stats import z_compare
+from attnlimits.numerics.laws import almost_simplex as AS
+from attnlimits.numerics.montecarlo.stats import z_compare
 
 
 @pytest.mark.parametrize("n,d,beta,alpha", [(2, 3, 0.7, 0.0), (4, 6, 2.3, 0.3), (7, 2, 5.0, 0.0), (5, 16, 11.0, 1.2)])
@@ -51,7 +51,7 @@ def test_self_weight_bounds_hold_on_gaussian_tokens():
 def test_ratio_tracks_equiangular_at_large_d():
     # at d = 4096 Gaussian tokens are nearly equiangular: the mean angle ratio is within 0.02 of the exact
     # equiangular value (independent closed form) at gamma = 1.5, 2, 3 (rho = 1/2, n = 128)
-    from attnlimits.numerics import equiangular as EQ
+    from attnlimits.numerics.laws import equiangular as EQ
 
     curve = AS.ratio_curve(128, 4096, 0.5, (1.5, 2.0, 3.0), 2, seed=3)
     for k, g in enumerate((1.5, 2.0, 3.0)):
@@ -61,7 +61,7 @@ def test_ratio_tracks_equiangular_at_large_d():
 
 def test_make_figures_writes_pngs(tmp_path):
     pytest.importorskip("matplotlib")
-    from attnlimits.numerics.figures_equiangular import make_figures
+    from attnlimits.numerics.figures.equiangular import make_figures
 
     rows = [{"d": 3, "n": 100, "ratio_paper1_power": 0.8, "ratio_gaussian_scores": 7.6, "ratio_log_n": 8.7},
             {"d": 3, "n": 10000, "ratio_paper1_power": 0.798, "ratio_gaussian_scores": 537, "ratio_log_n": 433}]

@@ -6,7 +6,7 @@ import pytest
 from flint import arb, ctx
 from hypothesis import given, settings, strategies as st
 
-from attnlimits.numerics.bessel_ratio import (bessel_ratio_gap, bessel_ratio_gap_ball, mean_resultant,
+from attnlimits.numerics.special.bessel_ratio import (bessel_ratio_gap, bessel_ratio_gap_ball, mean_resultant,
                                               mean_resultant_ball, mgf_ratio, mgf_ratio_ball, perron_ratio)
 from attnlimits.theory.validation import InputError
 

@@ -1,4 +1,4 @@
-"""The cap law for uniform keys: exact objects (theory/cap.py, theory/watson.py) and their numerics (numerics/cap.py).
+"""The cap law for uniform keys: exact objects (theory/cap.py, theory/watson.py) and their numerics (numerics/laws/cap.py).
 
 Reference values come from routes independent of the code under test: closed forms worked by hand,
 mpmath's betainc at 60 digits, mpmath quadrature of the density of X, Arb balls.
@@ -7,8 +7,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from attnlimits.numerics import cap as ncap
-from attnlimits.numerics import sphere as nsphere
+from attnlimits.numerics.laws import cap as ncap
+from attnlimits.numerics.laws import sphere as nsphere
 from attnlimits.theory import cap, sphere, watson
 from attnlimits.theory.validation import InputError
 

@@ -1,4 +1,4 @@
-"""The constants table (numerics/constants_table.py) and `attnlimits constants` without --d."""
+"""The constants table (numerics/laws/constants_table.py) and `attnlimits constants` without --d."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ import mpmath
 import pytest
 
 from attnlimits.cli.main import main
-from attnlimits.numerics.constants_table import critical_rows, latex, sphere_rows
+from attnlimits.numerics.laws.constants_table import critical_rows, latex, sphere_rows
 
 
 def test_sphere_rows_against_closed_forms():

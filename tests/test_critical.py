@@ -3,7 +3,7 @@ import mpmath
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from attnlimits.numerics import critical as C
+from attnlimits.numerics.laws import poisson_limit as C
 from attnlimits.theory.validation import InputError
 
 
@@ -86,7 +86,7 @@ def test_routes_25_digits_d64():
 def test_de_integrate_split_two_scales():
     # reference: closed form. e^{s} on (−80, 0) and e^{−s/100}/100 on (0, 9000): unit scale on one side,
     # a scale of 100 on the other, a kink at the centre: ∫ = (1 − e^{−80}) + (1 − e^{−90})
-    from attnlimits.numerics.de_quad import de_integrate_split
+    from attnlimits.numerics.quadrature.double_exponential import de_integrate_split
 
     with mpmath.workdps(40):
         f = lambda s: [mpmath.exp(s) if s < 0 else mpmath.exp(-s / 100) / 100]

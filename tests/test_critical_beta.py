@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from attnlimits.cli.main import main
-from attnlimits.numerics import critical_beta as CB
-from attnlimits.numerics.sampling import replicates
-from attnlimits.numerics.stats import z_compare
+from attnlimits.numerics.laws import critical_beta as CB
+from attnlimits.numerics.montecarlo.sampling import replicates
+from attnlimits.numerics.montecarlo.stats import z_compare
 
 
 def _ein(z):

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attnlimits.cli.main import main
-from attnlimits.numerics import almost_simplex as AS
-from attnlimits.numerics import equiangular as EQ
+from attnlimits.numerics.laws import almost_simplex as AS
+from attnlimits.numerics.laws import equiangular as EQ
 from attnlimits.theory import equiangular as T
 from attnlimits.theory import gradient_stat as GS
 from attnlimits.theory.validation import InputError

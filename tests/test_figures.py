@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from attnlimits.cli.main import main
-from attnlimits.numerics.figures import all_figures, make_figures
+from attnlimits.numerics.figures.registry import all_figures, make_figures
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -2,7 +2,7 @@
 import mpmath
 import pytest
 
-from attnlimits.numerics import finite_n as F
+from attnlimits.numerics.laws import finite_n as F
 from attnlimits.theory.validation import InputError
 
 
@@ -85,8 +85,8 @@ def test_deep_supercritical_routes_d3():
 
 @pytest.mark.slow
 def test_monte_carlo_1e6():
-    from attnlimits.numerics.sampling import replicates
-    from attnlimits.numerics.stats import z_compare
+    from attnlimits.numerics.montecarlo.sampling import replicates
+    from attnlimits.numerics.montecarlo.stats import z_compare
 
     n, d = 10 ** 6, 3
     beta = F.beta_from_lambda(n, d, 1, 15)

@@ -9,9 +9,9 @@ import pytest
 import sympy as sp
 
 from attnlimits.cli.main import main
-from attnlimits.numerics.heat import (difference_slope, funk_hecke_eigenvalue, funk_hecke_quadrature, heat_semigroup,
+from attnlimits.numerics.laws.heat import (difference_slope, funk_hecke_eigenvalue, funk_hecke_quadrature, heat_semigroup,
                                       heat_values)
-from attnlimits.numerics.transport import (backward_step, drift_closed_form, drift_error, drift_prediction,
+from attnlimits.numerics.laws.transport import (backward_step, drift_closed_form, drift_error, drift_prediction,
                                            drift_quadrature)
 from attnlimits.theory.heat import (drift_expansion_harmonic, drift_expansion_vmf, ell, first_order_gap,
                                     heat_difference_coefficients)

@@ -10,7 +10,7 @@ import pytest
 from attnlimits.cli.main import main
 from attnlimits.numerics.formatting import decimal_string, scientific_string
 from attnlimits.numerics.precision import MAX_DIGITS, arb_digits, check_digits, working_digits
-from attnlimits.numerics.stats import holm, z_compare
+from attnlimits.numerics.montecarlo.stats import holm, z_compare
 from attnlimits.proofs_checks.registry import Claim, CheckContext, Outcome
 from attnlimits.proofs_checks.report import write_report
 from attnlimits.proofs_checks.runner import run_claims

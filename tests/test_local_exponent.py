@@ -1,5 +1,5 @@
 """The local-exponent engine and the key-law catalog (theory/local_exponent.py, theory/key_laws.py,
-numerics/key_laws.py).
+numerics/laws/key_laws.py).
 
 Expected answers are written here from the laws' definitions (density at q relative to uniform, the
 cap's mass, the subsphere's own dimension), never read from the engine.
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from attnlimits.numerics import key_laws as nkl
-from attnlimits.numerics.stats import z_compare
+from attnlimits.numerics.laws import key_laws as nkl
+from attnlimits.numerics.montecarlo.stats import z_compare
 from attnlimits.theory import key_laws as L
 from attnlimits.theory.cap import cap_probability_hyper
 from attnlimits.theory.local_exponent import LocalExponent, from_distance_cdf, local_exponent, polar_law, theta

@@ -1,4 +1,4 @@
-"""The distribution function of W_(1) (numerics.max_weight): closed forms, route agreement, bad input, CLI."""
+"""The distribution function of W_(1) (numerics.laws.max_weight): closed forms, route agreement, bad input, CLI."""
 import json
 
 import mpmath
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from attnlimits.cli.main import main
-from attnlimits.numerics import critical as C
-from attnlimits.numerics import max_weight as MW
+from attnlimits.numerics.laws import poisson_limit as C
+from attnlimits.numerics.laws import max_weight as MW
 from attnlimits.numerics.precision import digits_agreed
 from attnlimits.theory.validation import InputError
 
@@ -71,7 +71,7 @@ def test_routes_agree_alpha2():
 
 
 def test_laplace_closure_alpha2():
-    # tau int e^{-tau x} P(R < x | u) dx = e^{-F(tau; u)}, F by its power series (numerics.critical)
+    # tau int e^{-tau x} P(R < x | u) dx = e^{-F(tau; u)}, F by its power series (numerics.laws.poisson_limit)
     r = MW.laplace_closure(2, 1, "0.7", 40, 18)
     assert digits_agreed(r["lhs"], r["rhs"], tie=18) >= 17
 

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from scipy import special
 
-from attnlimits.numerics.sampling import replicates
-from attnlimits.numerics.samplers_orderstat import cap_inverse, nearest_distances, orderstat_replicate
-from attnlimits.numerics.stats import family_verdict, ks_compare, ks_two_sample, two_sample_z, z_compare
+from attnlimits.numerics.montecarlo.sampling import replicates
+from attnlimits.numerics.montecarlo.orderstat_sampler import cap_inverse, nearest_distances, orderstat_replicate
+from attnlimits.numerics.montecarlo.stats import family_verdict, ks_compare, ks_two_sample, two_sample_z, z_compare
 
 
 def _holds(comps):

@@ -1,4 +1,4 @@
-"""The regime calculator and the scaling rules (numerics/regime.py, theory/scaling_rules.py, `attnlimits regime`)."""
+"""The regime calculator and the scaling rules (numerics/laws/regime.py, theory/scaling_rules.py, `attnlimits regime`)."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from attnlimits.cli.main import main
-from attnlimits.numerics.regime import REGIMES, classify, median_nearest_distance, regime_report
+from attnlimits.numerics.laws.regime import REGIMES, classify, median_nearest_distance, regime_report
 from attnlimits.theory.scaling_rules import L, RULES, eventual_ratio, multiplier, n
 
 

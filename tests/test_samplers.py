@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, special, stats
 
-from attnlimits.numerics.isotropic_merge import draw_cosine, merge_norms, sphere_coordinate
-from attnlimits.numerics.samplers_exact import _coordinate_pair, _gaussian_triple, draw_distance, exact_replicate
-from attnlimits.numerics.sampling import replicates
-from attnlimits.numerics.stats import family_verdict, ks_compare, ks_two_sample, two_sample_z, z_compare
+from attnlimits.numerics.montecarlo.isotropic_merge import draw_cosine, merge_norms, sphere_coordinate
+from attnlimits.numerics.montecarlo.exact_sampler import _coordinate_pair, _gaussian_triple, draw_distance, exact_replicate
+from attnlimits.numerics.montecarlo.sampling import replicates
+from attnlimits.numerics.montecarlo.stats import family_verdict, ks_compare, ks_two_sample, two_sample_z, z_compare
 from attnlimits.theory.validation import InputError
 
 
@@ -85,7 +85,7 @@ def test_sphere_coordinate_law(dim, method):
 def test_ziggurat_tables_and_tail(dim):
     """The ziggurat's layers have equal area and its top reaches f(0) = 1; the tail sampler (scalar path for a
     few draws, array path for many) has the law of X^2 ~ Beta(1/2, k + 1) conditioned on X >= r."""
-    from attnlimits.numerics.ziggurat import N_LAYERS, _tail, ziggurat_tables
+    from attnlimits.numerics.montecarlo.ziggurat import N_LAYERS, _tail, ziggurat_tables
 
     t = ziggurat_tables(dim)
     k, r = t["k"], t["r"]
@@ -256,7 +256,7 @@ def test_underflow_cut_changes_nothing():
 
 def test_replicates_keeps_reference_api():
     """The historic call replicates(n, d, beta, reps, seed, k=5) still returns every STAT_KEYS entry."""
-    from attnlimits.numerics.sampling import STAT_KEYS
+    from attnlimits.numerics.montecarlo.sampling import STAT_KEYS
 
     r = replicates(50, 3, 5.0, 3, 0, k=4)
     assert set(STAT_KEYS) <= set(r)

@@ -9,9 +9,9 @@ import pytest
 import sympy as sp
 
 from attnlimits.cli.main import main
-from attnlimits.numerics.bessel_ratio import mean_resultant, mean_resultant_ball
-from attnlimits.numerics.stats import family_verdict
-from attnlimits.numerics.subcritical import (clt_covariance, clt_variances, clt_variances_hyp0f1,
+from attnlimits.numerics.special.bessel_ratio import mean_resultant, mean_resultant_ball
+from attnlimits.numerics.montecarlo.stats import family_verdict
+from attnlimits.numerics.laws.subcritical import (clt_covariance, clt_variances, clt_variances_hyp0f1,
                                              clt_variances_quadrature, monte_carlo_comparisons, n_eff, ratio_bias)
 from attnlimits.theory.bessel_asymptotics import hankel_coefficients, hankel_product_formula, mu
 from attnlimits.theory.sphere import d as dsym
@@ -164,8 +164,8 @@ def test_monte_carlo_small():
     ok, fig = family_verdict(comps)
     assert ok, fig
     # the same data must reject a wrong variance (1.5 x the exact one): the test has power
-    from attnlimits.numerics.subcritical import variance_compare
-    from attnlimits.numerics.sampling import replicates
+    from attnlimits.numerics.laws.subcritical import variance_compare
+    from attnlimits.numerics.montecarlo.sampling import replicates
     rep = replicates(3000, 3, 5.0, 400, 2024)
     wrong = variance_compare("wrong", rep["perp_coord"], 1.5 * float(clt_variances(3, 5, 20)["var_perp"]), scale=3000)
     assert abs(wrong.z) > 5

@@ -2,7 +2,7 @@
 import mpmath
 import pytest
 
-from attnlimits.numerics import supercritical as S
+from attnlimits.numerics.laws import supercritical as S
 from attnlimits.theory.validation import InputError
 
 

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from attnlimits.cli.main import main
-from attnlimits.numerics import sweep as sw
-from attnlimits.numerics.sampling import replicates
-from attnlimits.numerics.stats import Comparison, family_verdict
+from attnlimits.numerics.montecarlo import sweep as sw
+from attnlimits.numerics.montecarlo.sampling import replicates
+from attnlimits.numerics.montecarlo.stats import Comparison, family_verdict
 from attnlimits.theory.validation import InputError
 
 CLI = [sys.executable, "-m", "attnlimits.cli.main"]

@@ -6,8 +6,8 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attnlimits.numerics import cap as ncap
-from attnlimits.numerics import sphere as nsphere
+from attnlimits.numerics.laws import cap as ncap
+from attnlimits.numerics.laws import sphere as nsphere
 from attnlimits.numerics.precision import MAX_DIGITS
 from attnlimits.theory import key_laws as L
 from attnlimits.theory.validation import InputError

@@ -24,7 +24,7 @@ _D = (2, 3, 4, 5, 10, 100, 4096)
 def _law(ctx):
     from flint import arb
 
-    from attnlimits.numerics.cap import cap_probability, cap_probability_quad
+    from attnlimits.numerics.laws.cap import cap_probability, cap_probability_quad
     from attnlimits.theory.cap import cap_probability_hyper
     from attnlimits.theory.sphere import d, t
 
@@ -50,7 +50,7 @@ def _law(ctx):
                  "c_d (1 - x^2)^{(d-3)/2}",
        source="P1 §2", evidence="statistical")
 def _law_sampled(ctx):
-    from attnlimits.numerics.stats import family_verdict, ks_compare
+    from attnlimits.numerics.montecarlo.stats import family_verdict, ks_compare
 
     N = 200_000 if ctx.full else 40_000
     comps = []
@@ -69,7 +69,7 @@ def _law_sampled(ctx):
                  "(binomial expansion of the density, term-by-term integration)",
        source="P1 §2", evidence="symbolic")
 def _series(ctx):
-    from attnlimits.numerics.cap import cap_probability
+    from attnlimits.numerics.laws.cap import cap_probability
     from attnlimits.theory.cap import cap_series_terms
     from attnlimits.theory.sphere import d
 
@@ -118,7 +118,7 @@ def _exponent(ctx):
        statement="kappa_d = 2^{-a}/(a B(a, a)), a = (d-1)/2; kappa_3 = 1/2",
        source="P1 §2", evidence="symbolic")
 def _constant(ctx):
-    from attnlimits.numerics.cap import cap_probability
+    from attnlimits.numerics.laws.cap import cap_probability
     from attnlimits.theory.cap import derived_kappa
     from attnlimits.theory.sphere import d
 

@@ -7,8 +7,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from attnlimits.numerics import critical as C
-from attnlimits.numerics.stats import ks_compare, family_verdict
+from attnlimits.numerics.laws import poisson_limit as C
+from attnlimits.numerics.montecarlo.stats import ks_compare, family_verdict
 from attnlimits.numerics.precision import digits_agreed
 from attnlimits.proofs_checks.registry import Outcome, claim
 
@@ -143,8 +143,8 @@ def _alpha1(ctx):
                  "sum W_j sqrt(2 S_j) U_j; their means and second moments by two routes",
        source="P1 §4", evidence="numerical", quick=True)
 def _output(ctx):
-    from attnlimits.numerics.sampling import replicates
-    from attnlimits.numerics.stats import z_compare
+    from attnlimits.numerics.montecarlo.sampling import replicates
+    from attnlimits.numerics.montecarlo.stats import z_compare
 
     lam = 2
     digs = 12
@@ -228,7 +228,7 @@ def _gd_cdf_alpha1(lam, x):
 
 
 def _max_weight_checks(digs, cases_routes, closures):
-    from attnlimits.numerics import max_weight as MW
+    from attnlimits.numerics.laws import max_weight as MW
 
     figs, ok = {}, True
     with mpmath.workdps(digs + 30):
@@ -253,7 +253,7 @@ def _max_weight_checks(digs, cases_routes, closures):
             figs[f"alpha{float(alpha):g}_lam{lam}_w{w}_first_point_vs_mecke"] = d = digits_agreed(a, b, tie=digs)
             figs[f"alpha{float(alpha):g}_lam{lam}_w{w}_P_W1_gt_w"] = float(a)
             ok &= d >= 25
-        # the conditional law against its Laplace transform e^{-F(tau; u)} (power series of numerics.critical):
+        # the conditional law against its Laplace transform e^{-F(tau; u)} (power series of numerics.laws.poisson_limit):
         # covers x in (0, X], both sides of w = 1/2
         for alpha, lam, u, tau, dd in closures:
             r = MW.laplace_closure(alpha, lam, u, tau, dd)
@@ -283,7 +283,7 @@ def _max_weight_law_d64(ctx):
     a64 = mpmath.mpf(63) / 2
     ok, figs = _max_weight_checks(30, [(2, 3, "0.5"), (3, 2, "0.6"), (2, 1, "0.95")],
                                   [(3, 2, "1.5", 40, 25), (a64, 40, 40, 30, 25)])
-    from attnlimits.numerics import max_weight as MW
+    from attnlimits.numerics.laws import max_weight as MW
 
     r = MW.max_weight_sf_first_point(a64, 40, "0.5", 30)
     figs["alpha31.5_lam40_P_W1_gt_half"] = float(r["sf"])

@@ -45,7 +45,7 @@ def _thm21_limits(ctx):
        "converges to the Theorem 2.1 limits; n = 10^3 .. 10^12 at the predicted rate |s_n - s_*| + 1/n.",
        source="P2 Thm 2.1", evidence="numerical")
 def _thm21_finite(ctx):
-    from attnlimits.numerics import equiangular as EQ
+    from attnlimits.numerics.laws import equiangular as EQ
     from attnlimits.theory import equiangular as T
 
     digits = 30
@@ -82,7 +82,7 @@ def _thm21_finite(ctx):
        "rho (1 + e^{-c(1-rho)})^2/(rho (1 + e^{-c(1-rho)})^2 + 1 - rho), which is 4 rho/(1+3 rho) at c = 0, "
        "1 as c -> -oo and rho as c -> +oo.", source="P2 Thm 2.1 (window)", evidence="numerical")
 def _window(ctx):
-    from attnlimits.numerics import equiangular as EQ
+    from attnlimits.numerics.laws import equiangular as EQ
     from attnlimits.theory import equiangular as T
 
     G = T.window_profile(alpha=0)
@@ -114,7 +114,7 @@ def _window(ctx):
        "are rho (1+r)^2/(r^2 + 2 r rho + rho), rho (1+r)^2/((1/2+r)^2 + rho (1/2+r) + rho/4), rho in the three phases.",
        source="P2 Thm 2.1 (residual)", evidence="symbolic")
 def _residual(ctx):
-    from attnlimits.numerics import equiangular as EQ
+    from attnlimits.numerics.laws import equiangular as EQ
     from attnlimits.theory import equiangular as T
 
     r = T.alpha_res * sp.sqrt(T.q)
@@ -150,8 +150,8 @@ def _residual(ctx):
 @claim("P2.thm2_4.gradient", statement="eta = |dX'/dX|_F^2/(n d) tends to 0, (1/(4q))(1 - 1/d), (1/q)(1 - 1/d) in the "
        "three phases (equiangular tokens, |x_i|^2 = q, d >= n).", source="P2 Thm 2.4", evidence="symbolic")
 def _thm24(ctx):
-    from attnlimits.numerics import almost_simplex as AS
-    from attnlimits.numerics import equiangular as EQ
+    from attnlimits.numerics.laws import almost_simplex as AS
+    from attnlimits.numerics.laws import equiangular as EQ
     from attnlimits.theory import gradient_stat as GS
 
     q, dl = sp.Symbol("q", positive=True), GS.delta
@@ -189,9 +189,9 @@ def _thm24(ctx):
        "Jacobian-vector product) is unbiased: it agrees with the exact |J|_F^2/(n d).",
        source="P2 Thm 2.4 (Fig. 2 method)", evidence="statistical")
 def _hutch(ctx):
-    from attnlimits.numerics import almost_simplex as AS
-    from attnlimits.numerics import equiangular as EQ
-    from attnlimits.numerics.stats import family_verdict, z_compare
+    from attnlimits.numerics.laws import almost_simplex as AS
+    from attnlimits.numerics.laws import equiangular as EQ
+    from attnlimits.numerics.montecarlo.stats import family_verdict, z_compare
 
     probes = 400 if ctx.full else 120
     comps = []
@@ -221,8 +221,8 @@ def _hutch(ctx):
        "approaches the equiangular curve, whose transition is at 1/(1 - rho), as d grows.",
        source="P2 Thm 2.3", evidence="statistical")
 def _thm23(ctx):
-    from attnlimits.numerics import almost_simplex as AS
-    from attnlimits.numerics import equiangular as EQ
+    from attnlimits.numerics.laws import almost_simplex as AS
+    from attnlimits.numerics.laws import equiangular as EQ
 
     n, rho, reps = (256, 0.5, 48) if ctx.full else (96, 0.5, 24)
     gammas = (1.0, 1.5, 1.8, 2.0, 2.2, 2.5, 3.0)
@@ -286,7 +286,7 @@ def _lambda_half_d3(digits=30):
        "law at large d (beta_crit/sqrt d -> the Gaussian-score half-mass point).", source="extension",
        evidence="numerical")
 def _meeting(ctx):
-    from attnlimits.numerics import critical_beta as CB
+    from attnlimits.numerics.laws import critical_beta as CB
 
     lam = float(_lambda_half_d3())
     r3 = CB.critical_beta(10**6, 3) / (10**6 / 2)
@@ -304,7 +304,7 @@ def _meeting(ctx):
        "n^{2/(d-1)} law for small d and the Gaussian-score law for d >> log n, and neither in between.",
        source="extension", evidence="numerical", quick=False)
 def _table(ctx):
-    from attnlimits.numerics import critical_beta as CB
+    from attnlimits.numerics.laws import critical_beta as CB
 
     ns = (10**2, 10**4, 10**6, 10**9, 10**12)
     rows = CB.table((3, 8, 32, 128, 512, 1024), ns, progress_bar=True)

@@ -6,9 +6,9 @@ import math
 import mpmath
 import numpy as np
 
-from attnlimits.numerics import critical as C
-from attnlimits.numerics import finite_n as F
-from attnlimits.numerics.stats import family_verdict, z_compare
+from attnlimits.numerics.laws import poisson_limit as C
+from attnlimits.numerics.laws import finite_n as F
+from attnlimits.numerics.montecarlo.stats import family_verdict, z_compare
 from attnlimits.numerics.precision import digits_agreed
 from attnlimits.proofs_checks.registry import Outcome, claim
 
@@ -87,7 +87,7 @@ def _convergence(ctx):
 
 
 def _mc(cases, reps, seed0):
-    from attnlimits.numerics.sampling import replicates
+    from attnlimits.numerics.montecarlo.sampling import replicates
 
     comps = []
     for i, (n, d, lam) in enumerate(cases):

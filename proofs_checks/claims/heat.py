@@ -18,8 +18,8 @@ def _slopes(xs, ys):
                  "semigroup e^{t Delta} at t = 1/(2 beta) to first order, with an O(beta^-2) difference",
        source="P1 §3", evidence="symbolic", quick=True)
 def _funk_hecke(ctx):
-    from attnlimits.numerics.bessel_ratio import bessel_ratio_gap_ball
-    from attnlimits.numerics.heat import difference_slope, funk_hecke_eigenvalue, funk_hecke_quadrature, heat_values
+    from attnlimits.numerics.special.bessel_ratio import bessel_ratio_gap_ball
+    from attnlimits.numerics.laws.heat import difference_slope, funk_hecke_eigenvalue, funk_hecke_quadrature, heat_values
     from attnlimits.theory.heat import ell, first_order_gap, heat_difference_coefficients
     from attnlimits.theory.sphere import d as dsym
 
@@ -68,7 +68,7 @@ def _funk_hecke(ctx):
                  "O(beta^-2) (checked for vMF densities and p = 1 + eps Y_l)",
        source="P1 §3", evidence="numerical", quick=True)
 def _drift(ctx):
-    from attnlimits.numerics.transport import drift_closed_form, drift_error, drift_quadrature
+    from attnlimits.numerics.laws.transport import drift_closed_form, drift_error, drift_quadrature
     from attnlimits.theory.heat import drift_expansion_harmonic, drift_expansion_vmf
 
     sym = [drift_expansion_harmonic(), drift_expansion_vmf()]
@@ -103,7 +103,7 @@ def _drift(ctx):
                  "S^2: the Y_l coefficient is multiplied by 1 + l(l+d-2)/beta (one explicit backward heat step)",
        source="P1 §3", evidence="numerical", quick=True)
 def _backward(ctx):
-    from attnlimits.numerics.transport import backward_step
+    from attnlimits.numerics.laws.transport import backward_step
 
     betas = [10**2, 10**3, 10**4] + ([10**5] if ctx.full else [])
     worst_slope, worst_coef_slope, eps_ratio = 0.0, 0.0, []

@@ -3,7 +3,7 @@
 The engine (theory/local_exponent.py) derives (alpha, kappa) from each law written in polar coordinates.
 Each claim compares its answer with (i) the expected answer written here independently (a closed form
 from the law's density at q and the sphere's cap constant), and (ii) the exact finite-t CDF of the law
-by quadrature (numerics/key_laws.py), whose ratio to kappa t^alpha must tend to 1 as t = 10^-k -> 0.
+by quadrature (numerics/laws/key_laws.py), whose ratio to kappa t^alpha must tend to 1 as t = 10^-k -> 0.
 One statistical claim compares exact samples with the exact finite-t CDF.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ _KS = (2, 4, 6)  # t = 10^-k
 
 
 def _ratios(law, res, digits=10):
-    from attnlimits.numerics.key_laws import leading_ratio
+    from attnlimits.numerics.laws.key_laws import leading_ratio
 
     return [float(leading_ratio(law, res.alpha, res.kappa, mpmath.mpf(10) ** -k, digits)) for k in _KS]
 
@@ -104,7 +104,7 @@ def _vmf(ctx):
 
 
 def _cap_case(d, r, ang):
-    from attnlimits.numerics.cap import cap_probability
+    from attnlimits.numerics.laws.cap import cap_probability
     from attnlimits.theory.key_laws import cap
     from attnlimits.theory.local_exponent import local_exponent
 
@@ -225,7 +225,7 @@ def _vanishing(ctx):
        statement="A query outside the support has no power law: P(D <= t) = 0 below the positive nearest distance",
        source="extension", evidence="numerical")
 def _outside(ctx):
-    from attnlimits.numerics.key_laws import distance_cdf
+    from attnlimits.numerics.laws.key_laws import distance_cdf
     from attnlimits.theory.key_laws import cap
     from attnlimits.theory.local_exponent import local_exponent
 
@@ -251,8 +251,8 @@ def _outside(ctx):
                  "and subsphere keys follow the exact finite-t CDFs used in the local-exponent checks",
        source="extension", evidence="statistical")
 def _monte_carlo(ctx):
-    from attnlimits.numerics.key_laws import distance_cdf, sample_distance
-    from attnlimits.numerics.stats import family_verdict, z_compare
+    from attnlimits.numerics.laws.key_laws import distance_cdf, sample_distance
+    from attnlimits.numerics.montecarlo.stats import family_verdict, z_compare
     from attnlimits.theory.key_laws import cap, subsphere, von_mises_fisher
 
     N = 1_000_000 if ctx.full else 200_000

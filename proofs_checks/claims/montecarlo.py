@@ -2,7 +2,7 @@
 
 Every check is a fixed-seed statistical test against an independent route (another sampler, a closed
 law, a quadrature), with its comparisons judged together by Holm's procedure at the package's family
-level (numerics.stats.DEFAULT_LEVEL, about a 5-sigma two-sided tail per family).
+level (numerics.montecarlo.stats.DEFAULT_LEVEL, about a 5-sigma two-sided tail per family).
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import mpmath as mp
 import numpy as np
 from scipy import integrate, special
 
-from attnlimits.numerics.isotropic_merge import merge_norms
-from attnlimits.numerics.samplers_orderstat import nearest_distances
-from attnlimits.numerics.sampling import replicates
-from attnlimits.numerics.stats import family_verdict, ks_compare, ks_two_sample, two_sample_z, z_compare
+from attnlimits.numerics.montecarlo.isotropic_merge import merge_norms
+from attnlimits.numerics.montecarlo.orderstat_sampler import nearest_distances
+from attnlimits.numerics.montecarlo.sampling import replicates
+from attnlimits.numerics.montecarlo.stats import family_verdict, ks_compare, ks_two_sample, two_sample_z, z_compare
 from attnlimits.proofs_checks.registry import Outcome, claim
 
 

@@ -27,8 +27,8 @@ def _in_ball(x, ball, digits):
                  "= E[X e^{beta X}]/E[e^{beta X}]; computed to the requested digits for d in [2, 1e4], beta in [1e-8, 1e8]",
        source="P1 §4", evidence="certified", quick=True)
 def _mean(ctx):
-    from attnlimits.numerics.bessel_ratio import mean_resultant, mean_resultant_ball
-    from attnlimits.numerics.subcritical import clt_variances_quadrature
+    from attnlimits.numerics.special.bessel_ratio import mean_resultant, mean_resultant_ball
+    from attnlimits.numerics.laws.subcritical import clt_variances_quadrature
 
     digits = 40
     worst_digits, all_in, rad_ok = 10**9, True, True
@@ -60,7 +60,7 @@ def _mean(ctx):
                  "A_d(beta) = beta/d - beta^3/(d^2(d+2)) + O(beta^5) at small beta",
        source="P1 §4", evidence="symbolic", quick=True)
 def _bias_expansion(ctx):
-    from attnlimits.numerics.bessel_ratio import mean_resultant
+    from attnlimits.numerics.special.bessel_ratio import mean_resultant
     from attnlimits.theory.bessel_asymptotics import hankel_coefficients, hankel_product_formula, mu
     from attnlimits.theory.sphere import d as dsym
     from attnlimits.theory.subcritical import bias_coefficients, small_beta_coefficients
@@ -110,8 +110,8 @@ def _bias_expansion(ctx):
                  "var_par = R(1 - (d-1)A(2b)/(2b) - 2A(b)A(2b) + A(b)^2), var_perp = R A(2b)/(2b), R = M(2b)/M(b)^2",
        source="P1 §4", evidence="numerical", quick=True)
 def _clt(ctx):
-    from attnlimits.numerics.bessel_ratio import mgf_ratio, mgf_ratio_ball
-    from attnlimits.numerics.subcritical import clt_variances, clt_variances_hyp0f1, clt_variances_quadrature
+    from attnlimits.numerics.special.bessel_ratio import mgf_ratio, mgf_ratio_ball
+    from attnlimits.numerics.laws.subcritical import clt_variances, clt_variances_hyp0f1, clt_variances_quadrature
     from attnlimits.theory.subcritical import mgf_ode_residual
 
     ode_ok = mgf_ode_residual() == 0
@@ -145,7 +145,7 @@ def _clt(ctx):
                  "Gamma(alpha+1) beta^-alpha",
        source="P1 §4", evidence="symbolic", quick=True)
 def _crossover(ctx):
-    from attnlimits.numerics.subcritical import clt_variances, n_eff
+    from attnlimits.numerics.laws.subcritical import clt_variances, n_eff
     from attnlimits.theory.sphere import d as dsym
     from attnlimits.theory.subcritical import clt_leading_terms, crossover_exponents
 
@@ -190,8 +190,8 @@ MC_FULL = MC_QUICK + [(20000, 3, 20.0, 1500, 21), (20000, 4, 8.0, 1000, 22), (10
                  "mean A_d(beta) (plus the O(1/n) ratio bias R(A(b)-A(2b))/n) and 0, variances var_par/n, var_perp/n",
        source="P1 §4", evidence="statistical", quick=True)
 def _gaussian(ctx):
-    from attnlimits.numerics.stats import family_verdict
-    from attnlimits.numerics.subcritical import monte_carlo_comparisons
+    from attnlimits.numerics.montecarlo.stats import family_verdict
+    from attnlimits.numerics.laws.subcritical import monte_carlo_comparisons
 
     configs = MC_FULL if ctx.full else MC_QUICK
     comps = []

@@ -5,8 +5,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from attnlimits.numerics import supercritical as S
-from attnlimits.numerics.stats import family_verdict, ks_compare
+from attnlimits.numerics.laws import supercritical as S
+from attnlimits.numerics.montecarlo.stats import family_verdict, ks_compare
 from attnlimits.proofs_checks.registry import Outcome, claim
 
 
@@ -60,7 +60,7 @@ def _collapse(ctx):
                  "P(. > s) = exp(-s^alpha)",
        source="P1 §3", evidence="statistical", quick=True)
 def _weibull(ctx):
-    from attnlimits.numerics.sampling import replicates
+    from attnlimits.numerics.montecarlo.sampling import replicates
 
     figs = {}
     # exact finite-n law against the Weibull limit: sup-distance over a grid shrinks with n

@@ -8,7 +8,7 @@ mean direction q). The weights depend on D only; the output is
     y = sum_i w_i K_i = (1 - sum_i w_i D_i) q + sum_i w_i sqrt(D_i (2 - D_i)) U_i,
 
 whose tangential part has the exact law of the pairwise isotropic merge
-(:mod:`attnlimits.numerics.isotropic_merge`) of the coefficients w_i sqrt(D_i (2 - D_i)) in R^{d-1}.
+(:mod:`attnlimits.numerics.montecarlo.isotropic_merge`) of the coefficients w_i sqrt(D_i (2 - D_i)) in R^{d-1}.
 
 Laws of D:
 
@@ -16,21 +16,21 @@ Laws of D:
   D = 2 U (Archimedes), d = 2: D = 1 - cos(pi U) = 2 sin^2(pi U / 2); 4 <= d < 16: the Gaussian triple
   (:func:`_gaussian_triple`, full relative precision near D = 0, and each key brings a merge cosine);
   d >= 16: D = 1 - X and the merge cosine C as two independent sphere coordinates drawn by a ziggurat
-  (:func:`_coordinate_pair`, :mod:`attnlimits.numerics.ziggurat`);
+  (:func:`_coordinate_pair`, :mod:`attnlimits.numerics.montecarlo.ziggurat`);
 - vMF(q, kappa0) keys, density proportional to e^{kappa0 <q, k>}: d = 3 by inversion of
   P(D <= t) = (1 - e^{-kappa0 t}) / (1 - e^{-2 kappa0}); other d by Wood's rejection algorithm
   (A. T. A. Wood, Simulation of the von Mises Fisher distribution, Commun. Statist. 1994), written
   for D = 2 b Z / (1 - (1 - b) Z) so that small distances keep full relative precision.
 
 Streaming: keys come in chunks of fixed size, the softmax statistics are kept by a running
-log-sum-exp (:class:`~attnlimits.numerics.streaming.SoftmaxAccumulator`), so memory does not grow with
+log-sum-exp (:class:`~attnlimits.numerics.montecarlo.streaming.SoftmaxAccumulator`), so memory does not grow with
 n. Keys whose logit is below the running maximum by more than ``cut`` = 350 are skipped before the
 exponential and the tangential merge: each weighs at most e^{-350} < 1e-152 of the largest key, so
 together (n <= 10^19) they carry less than 1e-133 of the mass, far below the rounding of a double; the
 law of every other key is untouched. (The cut also keeps squares of weights out of the subnormal
 range, where arithmetic is a hundred times slower.)
 Tangential merge across chunks: each chunk's tree is merged down to at most PENDING_STOP partial norms
-(:func:`~attnlimits.numerics.isotropic_merge.merge_down`); they wait, rescaled with the running maximum,
+(:func:`~attnlimits.numerics.montecarlo.isotropic_merge.merge_down`); they wait, rescaled with the running maximum,
 and are merged in batches and at the end. Any binary tree of merges with fresh independent cosines
 gives the exact law (the partial sums are independent and isotropic), so the order is free.
 The result does not depend on anything but the seed and the chunk size.
@@ -42,8 +42,8 @@ import math
 import numpy as np
 
 from attnlimits.numerics.progress import progress
-from attnlimits.numerics.isotropic_merge import merge_down, merge_norms, output_parts, sphere_coordinate
-from attnlimits.numerics.streaming import SoftmaxAccumulator
+from attnlimits.numerics.montecarlo.isotropic_merge import merge_down, merge_norms, output_parts, sphere_coordinate
+from attnlimits.numerics.montecarlo.streaming import SoftmaxAccumulator
 
 __all__ = ["draw_distance", "exact_replicate", "DEFAULT_CHUNK", "PAIR_CHUNK", "UNDERFLOW_CUT"]
 
@@ -141,7 +141,7 @@ def _coordinate_pair(size: int, d: int, rng: np.random.Generator, work: dict | N
 
     X = <q, K> is one coordinate of a uniform unit vector of R^d and C (the cosine of one isotropic
     merge in q^perp = R^{d-1}) one coordinate of a uniform unit vector of R^{d-1}, independent of X:
-    both by :func:`~attnlimits.numerics.isotropic_merge.sphere_coordinate` (one normal and one uniform
+    both by :func:`~attnlimits.numerics.montecarlo.isotropic_merge.sphere_coordinate` (one normal and one uniform
     each, against two normals and one gamma for the pair in :func:`_gaussian_triple`). D = 1 - X,
     |P_perp K| = sqrt((1 - X)(1 + X)). D carries an absolute (not relative) rounding error of about
     1e-16, harmless at the dimensions where this route is used (d >= COORD_MIN_D: D_(1) > 1e-3 unless
@@ -167,7 +167,7 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
                     chunk: int | None = None, cut: float = UNDERFLOW_CUT, show_progress: bool = False) -> dict:
     """One replicate of attention over n keys, exact in law for every d >= 2 (see module docstring).
 
-    Returns the statistics of :data:`attnlimits.numerics.sampling.STAT_KEYS` plus ``gap`` = 1 - <q, y>
+    Returns the statistics of :data:`attnlimits.numerics.montecarlo.sampling.STAT_KEYS` plus ``gap`` = 1 - <q, y>
     (computed as sum w D, accurate when y is close to q) and ``truncation_bound`` = 0.
     """
     m = d - 1

@@ -15,7 +15,7 @@ W_(1) is the largest attention weight. The critical beta is defined by the half-
   it tends to (d - 1) n^{2/(d-1)} for fixed d, to sqrt(2 (d - 1) log n) for log n << d, and is proportional to
   log n when d ~ c log n.
 
-Exact E W_(1) (paper 1 notes §8, rewritten; own implementation, independent of numerics/finite_n.py of issue 4,
+Exact E W_(1) (paper 1 notes §8, rewritten; own implementation, independent of numerics/laws/finite_n.py of issue 4,
 which should replace ``expected_top_weight`` as the default evaluator after merge). With 1/(1 + R) =
 int_0^oo e^{-u(1 + R)} du and the top key at level x,
 

@@ -6,7 +6,7 @@ R = T/y_(1) − 1. Two routes (the package's derivation; docs/critical.md, "The 
 
 ``first_point`` (any α, 1/(J_max+1) ≤ w < 1). Given the first point v_1 = u, the others, shifted by u,
     form a Poisson process of intensity ρ(u + r) on r > 0 and R = Σ e^{−r_j} has Laplace exponent
-    F(s; u) = ∫ (1 − e^{−s e^{−r}}) ρ(u + r) dr = Σ_m (−1)^{m+1} s^m C_m/m! (``numerics.critical``).
+    F(s; u) = ∫ (1 − e^{−s e^{−r}}) ρ(u + r) dr = Σ_m (−1)^{m+1} s^m C_m/m! (``numerics.laws.poisson_limit``).
     F is entire but e^{−F} grows doubly exponentially as Re s → −∞, so no Talbot-type contour applies
     to it directly. Split F = F̃ + E:
 
@@ -38,7 +38,7 @@ R = T/y_(1) − 1. Two routes (the package's derivation; docs/critical.md, "The 
     one contour integral (a circle of radius r_0 and the two edges of the cut, in log|s|), no average
     over v_1, no E-expansion: a different formula on a different contour.
 
-For α = 1 both reduce to the generalised Dickman law of ``numerics.critical.max_weight_tail``.
+For α = 1 both reduce to the generalised Dickman law of ``numerics.laws.poisson_limit.max_weight_tail``.
 For non-integer α the branch of Λ̃ costs an error of order Γ(α) e^{−σ e^{u}}/σ^α (σ = where the contour
 meets the positive axis); the routes keep it below the working precision.
 """
@@ -51,8 +51,8 @@ import time
 import mpmath
 from flint import acb, acb_poly, arb, arb_series, ctx
 
-from attnlimits.numerics.critical import _exgamma_table
-from attnlimits.numerics.panels import gl_rule, to_mpf
+from attnlimits.numerics.laws.poisson_limit import _exgamma_table
+from attnlimits.numerics.quadrature.gauss_panels import gl_rule, to_mpf
 from attnlimits.numerics.precision import bits_for, check_digits, working_digits
 from attnlimits.theory.validation import InputError, positive_real, real
 
@@ -595,7 +595,7 @@ def max_weight_cdf(alpha, lam, w, digits: int = 30, route: str = "first_point"):
 
 def laplace_closure(alpha, lam, u, tau, digits: int = 25) -> dict:
     """τ ∫_0^∞ e^{−τx} P(R < x | v_1 = u) dx against e^{−F(τ; u)}: the conditional law of the first-point
-    route against its defining Laplace transform (the power series of ``numerics.critical``, summed at
+    route against its defining Laplace transform (the power series of ``numerics.laws.poisson_limit``, summed at
     real τ with τ/ln 10 extra digits), which uses none of the Gumbel/Hankel machinery.
 
     The x-integral is tanh-sinh (mpmath.quad) on [k, k+1] (the law has a kink at every integer) up to

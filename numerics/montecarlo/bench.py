@@ -33,9 +33,9 @@ import time
 import numpy as np
 
 from attnlimits.numerics.progress import progress
-from attnlimits.numerics.samplers_exact import exact_replicate
-from attnlimits.numerics.samplers_naive import naive_replicate
-from attnlimits.numerics.samplers_orderstat import orderstat_replicate
+from attnlimits.numerics.montecarlo.exact_sampler import exact_replicate
+from attnlimits.numerics.montecarlo.naive_sampler import naive_replicate
+from attnlimits.numerics.montecarlo.orderstat_sampler import orderstat_replicate
 
 __all__ = ["run_bench", "critical_beta", "interleaved_ratio", "EXACT_PER_ROUND"]
 
@@ -44,7 +44,7 @@ EXACT_PER_ROUND = 4
 
 
 def critical_beta(n: float, d: int, lam: float = 1.0) -> float:
-    from attnlimits.numerics.sweep import beta_from_lambda
+    from attnlimits.numerics.montecarlo.sweep import beta_from_lambda
 
     return beta_from_lambda(lam, int(n), d)
 
@@ -77,7 +77,7 @@ def interleaved_ratio(slow, fast, rounds: int, fast_per_round: int = EXACT_PER_R
 _PEAK = """
 import resource, sys, tracemalloc
 import numpy as np
-from attnlimits.numerics.samplers_exact import exact_replicate
+from attnlimits.numerics.montecarlo.exact_sampler import exact_replicate
 
 def peak_kib():
     # VmHWM is reset by exec (ru_maxrss on Linux may keep the forked parent's size); KiB

@@ -8,7 +8,7 @@ for every n ≥ 1 (the package's derivation, docs/critical.md):
     E w_(1) = ∫_0^∞ ∫ n f(v) e^{−v} e^{−t e^{−v}} (E[e^{−tY} 1{v_1 > v}])^{n−1} dv dt,
 
 and E[e^{−tY} 1{v_1 > v}] = 1 − (Φ_n(t) + A_n(t, v))/n with Φ_n = ∫ ρ_n (1 − e^{−t e^{−w}}) dw over
-the whole range and A_n = ∫_0^v ρ_n e^{−t e^{−w}} dw, ρ_n = n f_{βD} (``numerics.campbell``).
+the whole range and A_n = ∫_0^v ρ_n e^{−t e^{−w}} dw, ρ_n = n f_{βD} (``numerics.quadrature.campbell``).
 The powers are taken as exp((n − 1) log1p(−x)), so n = 10^12 and beyond costs nothing extra.
 
 Routes: ``exact_finite`` (any d: Gauss panels in Arb with the cumulative A, DE trapezoid in log t);
@@ -23,9 +23,9 @@ import time
 import mpmath
 from flint import arb
 
-from attnlimits.numerics.campbell import FiniteIntensity, sweep
-from attnlimits.numerics.de_quad import de_integrate_split
-from attnlimits.numerics.panels import to_mpf
+from attnlimits.numerics.quadrature.campbell import FiniteIntensity, sweep
+from attnlimits.numerics.quadrature.double_exponential import de_integrate_split
+from attnlimits.numerics.quadrature.gauss_panels import to_mpf
 from attnlimits.numerics.precision import arb_digits, check_digits, working_digits
 from attnlimits.theory.validation import InputError, count, dimension, positive_real
 
@@ -99,7 +99,7 @@ def exact_finite(n, d, beta, digits: int = 20, *, which=("E_W1", "E_sum_W2"), n_
             centers = [c] + ([2 * b] if hi > 2 * b and _edge_matters(n, d, float(b), bits) else [])
             vals, nodes, err = de_integrate_split(integrand, centers=centers, lo=lo, hi=hi, digits=digits + 2)
         else:
-            from attnlimits.numerics.critical import _outer
+            from attnlimits.numerics.laws.poisson_limit import _outer
 
             vals, nodes, err = _outer(integrand, c, lo, hi, digits + 2)
         res = {"E_sum_W2": vals[0], "n": n, "d": d, "beta": b, "outer_nodes": nodes, "outer_error": err}
@@ -133,7 +133,7 @@ def exact_E_sum_W2(n, d, beta, digits: int = 20):
 
 
 def _ein(z):
-    from attnlimits.numerics.critical import _ein as ein
+    from attnlimits.numerics.laws.poisson_limit import _ein as ein
 
     return ein(z)
 

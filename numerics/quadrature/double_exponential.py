@@ -122,7 +122,7 @@ def de_integrate_split(f, *, centers, lo, hi, digits: int, h0=0.5, max_halvings=
     Both space their nodes in proportion to the distance from the nearest centre (spacing ≈ h u), so
     one rule resolves structure on the unit scale near every centre and on a scale of hundreds or
     thousands between them: the shape of the finite-n outer integrand deep in the supercritical
-    regime, where log(1/T) spreads over [0, 2β] with an edge at 2β (``numerics.finite_n``).
+    regime, where log(1/T) spreads over [0, 2β] with an edge at 2β (``numerics.laws.finite_n``).
     """
     lo, hi = mpmath.mpf(lo), mpmath.mpf(hi)
     cs = sorted(set(mpmath.mpf(c) for c in centers if lo < c < hi))

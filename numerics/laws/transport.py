@@ -23,7 +23,7 @@ import functools
 
 import mpmath
 
-from attnlimits.numerics.bessel_ratio import bessel_ratio_gap, mean_resultant
+from attnlimits.numerics.special.bessel_ratio import bessel_ratio_gap, mean_resultant
 from attnlimits.numerics.precision import check_digits, working_digits
 from attnlimits.theory.validation import InputError, choice, dimension, integer, positive_real, real
 

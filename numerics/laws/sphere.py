@@ -71,7 +71,7 @@ def neff_constant(d, digits=20):
 
 def cap_series_values(d, digits=20, order=4):
     """Coefficients C_0..C_{order-1} of P(D <= t) = sum_k C_k t^{a+k} (theory's symbolic-d series at d)."""
-    from attnlimits.numerics.cap import cap_series_coefficients
+    from attnlimits.numerics.laws.cap import cap_series_coefficients
 
     return [c for _, c in cap_series_coefficients(d, order, digits)]
 

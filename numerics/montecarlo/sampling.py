@@ -99,15 +99,15 @@ def one_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator,
     if sampler == "reference":
         return _one(n, d, beta, k, rng, chunk or 65536)
     if sampler == "naive":
-        from attnlimits.numerics.samplers_naive import naive_replicate
+        from attnlimits.numerics.montecarlo.naive_sampler import naive_replicate
 
         return naive_replicate(n, d, beta, k, rng, law=law, kappa0=kappa0, V=V, chunk=chunk)
     if sampler == "exact":
-        from attnlimits.numerics.samplers_exact import exact_replicate
+        from attnlimits.numerics.montecarlo.exact_sampler import exact_replicate
 
         return exact_replicate(n, d, beta, k, rng, law=law, kappa0=kappa0, V=V, chunk=chunk,
                                show_progress=show_progress)
-    from attnlimits.numerics.samplers_orderstat import DEFAULT_TOL, orderstat_replicate
+    from attnlimits.numerics.montecarlo.orderstat_sampler import DEFAULT_TOL, orderstat_replicate
 
     return orderstat_replicate(n, d, beta, k, rng, V=V, tol=DEFAULT_TOL if tol is None else tol)
 
@@ -123,14 +123,14 @@ def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, 
     ``orderstat``, 0 for the others); ``orderstat`` also reports ``explicit_keys``.
 
     ``sampler``: ``reference`` (this module, O(n) memory), ``naive`` (d-dimensional keys,
-    :mod:`~attnlimits.numerics.samplers_naive`), ``exact`` (exact reduced, streaming,
-    :mod:`~attnlimits.numerics.samplers_exact`), ``orderstat`` (nearest keys with a certified
-    truncation bound, :mod:`~attnlimits.numerics.samplers_orderstat`; ``tol`` is its target bound).
+    :mod:`~attnlimits.numerics.montecarlo.naive_sampler`), ``exact`` (exact reduced, streaming,
+    :mod:`~attnlimits.numerics.montecarlo.exact_sampler`), ``orderstat`` (nearest keys with a certified
+    truncation bound, :mod:`~attnlimits.numerics.montecarlo.orderstat_sampler`; ``tol`` is its target bound).
     ``law``: ``uniform`` or ``vmf`` (von Mises–Fisher with mean direction q and concentration
     ``kappa0``). ``V``: a d_v x d value matrix, the output being y = sum_i w_i V K_i; then every sampler
     also reports ``value_norm`` = |y| and ``value`` = y (shape (reps, d_v)), and ``parallel``, ``gap``,
     ``perp_norm``, ``perp_coord`` describe y's first coordinate and the rest
-    (:func:`attnlimits.numerics.isotropic_merge.value_stats`).
+    (:func:`attnlimits.numerics.montecarlo.isotropic_merge.value_stats`).
     """
     n = count(n, "n")
     d = dimension(d)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mpmath
 
-from attnlimits.numerics.bessel_ratio import bessel_ratio_gap, bessel_ratio_gap_ball
+from attnlimits.numerics.special.bessel_ratio import bessel_ratio_gap, bessel_ratio_gap_ball
 from attnlimits.numerics.precision import check_digits, working_digits
 from attnlimits.theory.validation import dimension, integer, positive_real
 
@@ -72,7 +72,7 @@ def funk_hecke_quadrature(d, degree, beta, digits: int = 20):
 
     which equals lambda_l(beta) Z_l(1) = lambda_l(beta) by the Funk–Hecke formula. No Bessel function is used.
     """
-    from attnlimits.numerics.transport import zonal
+    from attnlimits.numerics.laws.transport import zonal
 
     d = dimension(d)
     degree = integer(degree, "degree", low=0, high=10**4)

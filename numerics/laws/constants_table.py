@@ -2,10 +2,10 @@
 
 - Uniform keys on S^{d-1} (P1 §2–3), for the dimensions in :data:`DIMS`: alpha = (d-1)/2,
   kappa_d = 2^{-alpha}/(alpha B(alpha, alpha)), C_d = kappa_d^{2/(d-1)} (beta*_n = C_d n^{2/(d-1)}) and
-  kappa_d Gamma(alpha + 1) (n_eff = kappa_d Gamma(alpha+1) n beta^{-alpha}); from :mod:`attnlimits.numerics.sphere`.
+  kappa_d Gamma(alpha + 1) (n_eff = kappa_d Gamma(alpha+1) n beta^{-alpha}); from :mod:`attnlimits.numerics.laws.sphere`.
 - The d = 3 (alpha = 1) Poisson limit at lambda = 1 (P1 §3): E W_(1), E sum W^2, the expected entropy, and
   lambda_1/2, where E W_(1) = 1/2; from the one-dimensional integrals of
-  :func:`attnlimits.numerics.critical.alpha1_functionals`.
+  :func:`attnlimits.numerics.laws.poisson_limit.alpha1_functionals`.
 
 Rendered as Markdown (for the report) or as a LaTeX ``tabular`` (``attnlimits constants --latex``).
 """
@@ -15,7 +15,7 @@ import mpmath
 
 from attnlimits.numerics.formatting import decimal_string
 from attnlimits.numerics.precision import check_digits, working_digits
-from attnlimits.numerics.sphere import alpha_value, critical_constant, kappa_value, neff_constant
+from attnlimits.numerics.laws.sphere import alpha_value, critical_constant, kappa_value, neff_constant
 
 __all__ = ["DIMS", "sphere_rows", "critical_rows", "markdown", "latex"]
 
@@ -37,7 +37,7 @@ def sphere_rows(digits: int = 15, dims=DIMS) -> list[dict]:
 
 def critical_rows(digits: int = 15) -> list[tuple[str, str, str]]:
     """(key, LaTeX name, value) rows of the d = 3 Poisson limit (alpha = 1)."""
-    from attnlimits.numerics.critical import alpha1_functionals
+    from attnlimits.numerics.laws.poisson_limit import alpha1_functionals
 
     digits = check_digits(digits)
     f1 = alpha1_functionals(1, digits + 3)

@@ -1,8 +1,8 @@
 """Figures of the critical regime (P1 §3, §5): the largest weight against lambda and the ranked weights.
 
 - ``critical_top_weight``: E W_(1) against lambda for d = 3 (beta_n = lambda kappa_3 n = lambda n / 2): the
-  Poisson-limit curve (:func:`attnlimits.numerics.critical.alpha1_functionals`), the exact finite-n curves
-  (:func:`attnlimits.numerics.finite_n.exact_finite`) and Monte Carlo points with one-standard-error bars
+  Poisson-limit curve (:func:`attnlimits.numerics.laws.poisson_limit.alpha1_functionals`), the exact finite-n curves
+  (:func:`attnlimits.numerics.laws.finite_n.exact_finite`) and Monte Carlo points with one-standard-error bars
   (exact reduced sampler, fixed seed).
 - ``critical_ranked_weights``: the law of the ranked weights W_(1), W_(2), W_(3) at lambda = 1, d = 3, from the
   order-statistics sampler at n = 10^12 (fixed seed), with the limit means E W_(k) and the generalized Dickman
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from attnlimits.numerics.figures import FigureSpec, pyplot
+from attnlimits.numerics.figures.registry import FigureSpec, pyplot
 from attnlimits.numerics.progress import progress
 
 LAMBDAS = (0.1, 0.2, 0.35, 0.6, 1.0, 1.7, 3.0, 5.0, 10.0)
@@ -20,9 +20,9 @@ FINITE_N = (10, 100, 10**4)
 
 
 def top_weight_figure(path, *, seed: int = 7, reps: int = 400) -> None:
-    from attnlimits.numerics.critical import alpha1_functionals
-    from attnlimits.numerics.finite_n import exact_finite
-    from attnlimits.numerics.sampling import replicates
+    from attnlimits.numerics.laws.poisson_limit import alpha1_functionals
+    from attnlimits.numerics.laws.finite_n import exact_finite
+    from attnlimits.numerics.montecarlo.sampling import replicates
 
     plt = pyplot()
     lams = np.array(LAMBDAS)
@@ -54,8 +54,8 @@ def top_weight_figure(path, *, seed: int = 7, reps: int = 400) -> None:
 def ranked_weights_figure(path, *, seed: int = 11, reps: int = 4000, lam: float = 1.0) -> None:
     import mpmath
 
-    from attnlimits.numerics.critical import limit_functionals, max_weight_tail, parameters
-    from attnlimits.numerics.sampling import replicates
+    from attnlimits.numerics.laws.poisson_limit import limit_functionals, max_weight_tail, parameters
+    from attnlimits.numerics.montecarlo.sampling import replicates
 
     plt = pyplot()
     n = 10**12

@@ -17,7 +17,7 @@ see docs/critical.md):
 where, for the Poisson limit, P(Φ) = e^{-Φ} and P_k = e^{-Φ-A}; for n keys,
 P(Φ) = (1 − Φ/n)^{n-1} and P_1 = (1 − (Φ + A)/n)^{n-1} (the powers taken in log space).
 
-:func:`sweep` evaluates every inner integral at one t on Gauss–Legendre panels (``numerics.panels``)
+:func:`sweep` evaluates every inner integral at one t on Gauss–Legendre panels (``numerics.quadrature.gauss_panels``)
 aligned with the step of E at v = log t, carrying A cumulatively, so the k-th weight costs no
 third integral. Everything is Arb arithmetic at the caller's precision.
 """
@@ -27,7 +27,7 @@ import math
 
 from flint import arb, arb_mat, ctx
 
-from attnlimits.numerics.panels import gl_rule
+from attnlimits.numerics.quadrature.gauss_panels import gl_rule
 
 __all__ = ["LimitIntensity", "FiniteIntensity", "sweep"]
 

@@ -2,9 +2,9 @@
 
 - ``heat_funk_hecke``: the Funk–Hecke eigenvalues I_{l+nu}(beta)/I_nu(beta) of the population attention
   operator against the heat semigroup e^{-l(l+d-2)/(2 beta)}, and their difference with the derived
-  -l(l+d-2)/(4 beta^2) leading term (:mod:`attnlimits.numerics.heat`).
+  -l(l+d-2)/(4 beta^2) leading term (:mod:`attnlimits.numerics.laws.heat`).
 - ``subcritical_gaussian``: Monte Carlo outputs of attention (fixed seed) standardized by the exact
-  mean A_d(beta) and the exact CLT variances (:mod:`attnlimits.numerics.subcritical`), against N(0, 1).
+  mean A_d(beta) and the exact CLT variances (:mod:`attnlimits.numerics.laws.subcritical`), against N(0, 1).
 """
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import math
 
 import numpy as np
 
-from attnlimits.numerics.figures import FigureSpec, pyplot
+from attnlimits.numerics.figures.registry import FigureSpec, pyplot
 
 
 def heat_figure(path) -> None:
-    from attnlimits.numerics.heat import heat_values
+    from attnlimits.numerics.laws.heat import heat_values
 
     plt = pyplot()
     betas = np.logspace(0.5, 4, 30)
@@ -47,8 +47,8 @@ def heat_figure(path) -> None:
 def gaussian_figure(path, *, n: int = 20000, reps: int = 2000, seed: int = 4) -> None:
     from scipy import stats
 
-    from attnlimits.numerics.sampling import replicates
-    from attnlimits.numerics.subcritical import clt_variances
+    from attnlimits.numerics.montecarlo.sampling import replicates
+    from attnlimits.numerics.laws.subcritical import clt_variances
 
     plt = pyplot()
     settings = ((3, 5.0), (8, 10.0))

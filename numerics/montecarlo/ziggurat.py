@@ -24,7 +24,7 @@ variables*, J. Statist. Software 5(8), 2000), for the decreasing half-density f(
 
 About 99.3% of the proposals are accepted by the first comparison; the cost per draw is one
 64-bit word and a dozen array passes (against one normal, one uniform and a dozen passes for the
-Gaussian rejection of :func:`attnlimits.numerics.isotropic_merge.sphere_coordinate`). The tables are
+Gaussian rejection of :func:`attnlimits.numerics.montecarlo.isotropic_merge.sphere_coordinate`). The tables are
 computed once per dim in double precision; the method is exact up to their rounding (relative
 1e-16 of a layer's area), the same standard as numpy's own normal ziggurat.
 """

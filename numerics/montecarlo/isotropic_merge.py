@@ -45,7 +45,7 @@ def sphere_coordinate(size: int, dim: int, rng: np.random.Generator, out: np.nda
     Density: f(x) proportional to (1 - x^2)^k on (-1, 1), k = (dim - 3)/2, i.e. (1 + X)/2 ~ Beta(a, a) with
     a = (dim - 1)/2 (paper 1 §2; the law of <q, K> for a uniform key K on S^{dim-1}).
 
-    ``method="ziggurat"`` (default): :func:`attnlimits.numerics.ziggurat.ziggurat_coordinate`, one 64-bit
+    ``method="ziggurat"`` (default): :func:`attnlimits.numerics.montecarlo.ziggurat.ziggurat_coordinate`, one 64-bit
     word per draw and tables computed once per dim. ``method="gauss"``: the rejection below.
 
     Gaussian method: rejection (von Neumann) from the Gaussian proposal X = Z / sqrt(2k). Since
@@ -62,7 +62,7 @@ def sphere_coordinate(size: int, dim: int, rng: np.random.Generator, out: np.nda
     if k < 0.5:
         raise ValueError("sphere_coordinate needs dim >= 4")
     if method == "ziggurat":
-        from attnlimits.numerics.ziggurat import ziggurat_coordinate
+        from attnlimits.numerics.montecarlo.ziggurat import ziggurat_coordinate
 
         return ziggurat_coordinate(size, dim, rng, out)
     if method != "gauss":

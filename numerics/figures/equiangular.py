@@ -5,7 +5,7 @@
   curve gamma = 1/(1 - rho) (paper 2, Figure 1).
 - ``equiangular_eta.png``: eta = |dX'/dX|_F^2/(n d) against gamma by Hutchinson's estimator on Gaussian tokens,
   beside the exact equiangular finite-n curve and the Theorem 2.4 limits (paper 2, Figure 2).
-- ``critical_beta.png``: beta_crit(n, d)/law against n for the laws of :mod:`attnlimits.numerics.critical_beta`.
+- ``critical_beta.png``: beta_crit(n, d)/law against n for the laws of :mod:`attnlimits.numerics.laws.critical_beta`.
 
 matplotlib is the optional extra ``plots`` and is imported only here, inside the functions.
 """
@@ -16,8 +16,8 @@ import os
 
 import numpy as np
 
-from attnlimits.numerics import almost_simplex as AS
-from attnlimits.numerics.figures import FigureSpec
+from attnlimits.numerics.laws import almost_simplex as AS
+from attnlimits.numerics.figures.registry import FigureSpec
 
 __all__ = ["make_figures", "heatmap_data", "eta_curve_data"]
 
@@ -44,7 +44,7 @@ def eta_curve_data(d, n, rho, gammas, probes, seed):
 
 
 def _plt():
-    from attnlimits.numerics.figures import pyplot
+    from attnlimits.numerics.figures.registry import pyplot
 
     return pyplot()
 
@@ -75,7 +75,7 @@ def heatmap_figure(path, *, quick=False, seed=2510):
 
 def eta_figure(path, *, quick=False, seed=2510):
     """Paper 2, Figure 2: eta against gamma (Hutchinson on Gaussian tokens) beside the exact equiangular curve."""
-    from attnlimits.numerics import equiangular as EQ
+    from attnlimits.numerics.laws import equiangular as EQ
 
     plt = _plt()
     n = 24 if quick else 256
@@ -108,10 +108,10 @@ FIGURE_NS = (10**2, 10**4, 10**6, 10**9, 10**12)
 
 
 def critical_beta_figure(path, *, critical_rows=None):
-    """beta_crit(n, d)/law against n for the three laws of :mod:`attnlimits.numerics.critical_beta`."""
+    """beta_crit(n, d)/law against n for the three laws of :mod:`attnlimits.numerics.laws.critical_beta`."""
     plt = _plt()
     if critical_rows is None:
-        from attnlimits.numerics.critical_beta import table
+        from attnlimits.numerics.laws.critical_beta import table
 
         critical_rows = table(FIGURE_DS, FIGURE_NS)
     fig, axes = plt.subplots(1, 3, figsize=(14, 4), constrained_layout=True)
@@ -133,7 +133,7 @@ def critical_beta_figure(path, *, critical_rows=None):
 def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):
     """Write the PNG figures into ``out_dir``; returns their paths. ``quick`` uses small n and coarse grids.
 
-    ``critical_rows`` (output of :func:`attnlimits.numerics.critical_beta.table`) adds the critical-beta figure.
+    ``critical_rows`` (output of :func:`attnlimits.numerics.laws.critical_beta.table`) adds the critical-beta figure.
     """
     os.makedirs(out_dir, exist_ok=True)
     paths = [os.path.join(out_dir, "equiangular_heatmap.png"), os.path.join(out_dir, "equiangular_eta.png")]

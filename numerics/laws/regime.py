@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import mpmath
 
-from attnlimits.numerics.bessel_ratio import mgf_ratio
-from attnlimits.numerics.cap import log_cap_probability
-from attnlimits.numerics.finite_n import exact_finite
+from attnlimits.numerics.special.bessel_ratio import mgf_ratio
+from attnlimits.numerics.laws.cap import log_cap_probability
+from attnlimits.numerics.laws.finite_n import exact_finite
 from attnlimits.numerics.precision import check_digits, working_digits
-from attnlimits.numerics.sphere import log_kappa_value, neff_constant
-from attnlimits.numerics.subcritical import clt_variances
+from attnlimits.numerics.laws.sphere import log_kappa_value, neff_constant
+from attnlimits.numerics.laws.subcritical import clt_variances
 from attnlimits.theory.validation import count, dimension, positive_real
 
 __all__ = ["REGIMES", "classify", "median_nearest_distance", "regime_report"]
@@ -51,7 +51,7 @@ def classify(kish_fraction, e_w1, bias, fluctuation) -> str:
 def median_nearest_distance(n, d, digits: int = 15):
     """Median of D_(1), the smallest of n i.i.d. distances D = 1 - <q, K>: F(t) = 1 - 2^{-1/n}.
 
-    Bisection in log t on log F(t) (the exact cap law, :func:`attnlimits.numerics.cap.log_cap_probability`),
+    Bisection in log t on log F(t) (the exact cap law, :func:`attnlimits.numerics.laws.cap.log_cap_probability`),
     to ``digits`` significant digits.
     """
     n = count(n, "n")

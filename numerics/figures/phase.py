@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from attnlimits.numerics.figures import FigureSpec, pyplot
+from attnlimits.numerics.figures.registry import FigureSpec, pyplot
 from attnlimits.theory.sphere import kappa
 
 # Moderate d only: kappa_d grows like 2^{(d-3)/2}, so for large d the asymptotic critical line is

@@ -1,4 +1,4 @@
-"""Figures of the package: every module ``attnlimits.numerics.figures_<area>`` lists its figures in ``FIGURES``.
+"""Figures of the package: every module ``attnlimits.numerics.figures.<area>`` (but this one) lists its figures in ``FIGURES``.
 
 A figure is a :class:`FigureSpec`: a file name, a caption for the report, and ``make(path)``, which
 writes the PNG. matplotlib is the optional extra ``plots``; it is imported only when a figure is made.
@@ -37,13 +37,13 @@ def pyplot():
 
 
 def all_figures() -> list[FigureSpec]:
-    import attnlimits.numerics as pkg
+    import attnlimits.numerics.figures as pkg
 
     out = []
     for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if mod.name.startswith("figures_"):
+        if mod.name != "registry":
             m = importlib.import_module(f"{pkg.__name__}.{mod.name}")
-            out += [dataclasses.replace(f, area=mod.name[len("figures_"):]) for f in getattr(m, "FIGURES", [])]
+            out += [dataclasses.replace(f, area=mod.name) for f in getattr(m, "FIGURES", [])]
     return out
 
 

@@ -4,7 +4,7 @@ The ranked limiting weights are W_(j) = y_(j)/T, y = e^{−v}, where the v-point
 process with intensity ρ(v) = α λ^{−α} v^{α−1} (``theory.poisson_limit``). Three routes:
 
 ``campbell``     (any α) one outer integral over t = e^s of Campbell–Mecke inner integrals,
-                 1/T^k = ∫ t^{k−1} e^{−tT} dt/(k−1)!, evaluated by ``numerics.campbell.sweep``:
+                 1/T^k = ∫ t^{k−1} e^{−tT} dt/(k−1)!, evaluated by ``numerics.quadrature.campbell.sweep``:
 
                  E W_(k)   = ∫ e^{−Φ} ∫ ρ(v) e^{−v} E(v) A(v)^{k−1} e^{−A(v)}/(k−1)! dv dt,
                  E Σ W²    = ∫ t e^{−Φ} M_{e^{−2v}} dt,
@@ -38,8 +38,8 @@ import time
 import mpmath
 from flint import arb, arb_poly, ctx
 
-from attnlimits.numerics.campbell import LimitIntensity, sweep
-from attnlimits.numerics.panels import gl_rule, to_mpf
+from attnlimits.numerics.quadrature.campbell import LimitIntensity, sweep
+from attnlimits.numerics.quadrature.gauss_panels import gl_rule, to_mpf
 from attnlimits.numerics.precision import arb_digits, check_digits, working_digits
 from attnlimits.theory.validation import InputError, positive_real
 
@@ -110,8 +110,8 @@ def mean_T(alpha, lam, digits: int = 30):
 
 
 def _outer(integrand, c, lo, hi, digits):
-    """DE trapezoid over s ∈ [lo, hi] centred at c (``numerics.de_quad``)."""
-    from attnlimits.numerics.de_quad import de_integrate
+    """DE trapezoid over s ∈ [lo, hi] centred at c (``numerics.quadrature.double_exponential``)."""
+    from attnlimits.numerics.quadrature.double_exponential import de_integrate
 
     # scales at most 4: a long tail (e^{−Φ} ~ t^{−1/λ} for α = 1 and large λ) then costs a wider x-range,
     # not a coarser grid at the centre (λ = 4, α = 1: 632 nodes at 30 digits where scale 17 needed 2115)
@@ -222,7 +222,7 @@ def _tau_rule(work_digits: int, h):
     """DE nodes for ∫_0^∞ e^{−τ} h(τ) dτ: τ = e^{y(x)}, y(x) = (e^x − 1) − (e^{−x} − 1), step h.
 
     In y the integrand e^{y − e^y} h decays like e^{y} at −∞ and double-exponentially at +∞; the
-    sinh-type map makes both tails double-exponential (``numerics.de_quad``). Nodes with τ beyond
+    sinh-type map makes both tails double-exponential (``numerics.quadrature.double_exponential``). Nodes with τ beyond
     τ_max (weight below 10^{−work}) are dropped. Returns [(τ, weight)] with weight = h y'(x) τ.
     """
     ymin = -(work_digits * math.log(10) + 5)
@@ -281,7 +281,7 @@ def first_point_functionals(alpha, lam, digits: int = 20, *, h=None) -> dict:
     their alternating terms (up to e^{τ_max}) cancel without loss. The outer expectation over
     Γ_1 = u^α ~ Exp(1), v_1 = λ u, is an adaptive DE trapezoid in log u.
     """
-    from attnlimits.numerics.de_quad import de_integrate
+    from attnlimits.numerics.quadrature.double_exponential import de_integrate
 
     digits = check_digits(digits)
     t0 = time.perf_counter()

@@ -7,7 +7,7 @@ R = M(2 beta)/M(beta)^2,
     var_perp = R A_2 / (2 beta)                               (n Var of each coordinate of P_perp y),
 
 exact for every finite beta (the CLT is in n). Main route: Perron's fraction for A, scaled Bessel for R
-(:mod:`attnlimits.numerics.bessel_ratio`). Independent routes for checking: the 0F1 route
+(:mod:`attnlimits.numerics.special.bessel_ratio`). Independent routes for checking: the 0F1 route
 (:func:`clt_variances_hyp0f1`, derivatives of 0F1 by DLMF 16.3.1, no Bessel and no ODE identity) and direct
 quadrature against the density of X (:func:`clt_variances_quadrature`).
 """
@@ -19,9 +19,9 @@ import mpmath
 import numpy as np
 from scipy import stats as _st
 
-from attnlimits.numerics.bessel_ratio import mean_resultant, mgf_ratio
+from attnlimits.numerics.special.bessel_ratio import mean_resultant, mgf_ratio
 from attnlimits.numerics.precision import check_digits, working_digits
-from attnlimits.numerics.stats import Comparison, ks_compare, z_compare
+from attnlimits.numerics.montecarlo.stats import Comparison, ks_compare, z_compare
 from attnlimits.theory.validation import count, dimension, positive_real
 
 __all__ = ["clt_variances", "clt_covariance", "clt_variances_hyp0f1", "clt_variances_quadrature", "n_eff",
@@ -147,12 +147,12 @@ def clt_variances_quadrature(d, beta, digits: int = 20) -> dict:
 
 
 def n_eff(n, d, beta, digits: int = 20):
-    """n_eff = n kappa_d Gamma(alpha + 1) beta^{-alpha}, alpha = (d-1)/2 (Watson's lemma; the constant from numerics.sphere)."""
+    """n_eff = n kappa_d Gamma(alpha + 1) beta^{-alpha}, alpha = (d-1)/2 (Watson's lemma; the constant from numerics.laws.sphere)."""
     n = count(n, "n")
     d = dimension(d)
     digits = check_digits(digits)
     positive_real(beta, "beta")
-    from attnlimits.numerics.sphere import neff_constant
+    from attnlimits.numerics.laws.sphere import neff_constant
 
     with working_digits(digits):
         a = mpmath.mpf(d - 1) / 2
@@ -190,7 +190,7 @@ def monte_carlo_comparisons(n, d, beta, reps, seed) -> list:
     against 0; n Var<q, y> against var_par; n Var(perp coord) against var_perp; KS tests of both components
     standardised with the *exact* mean and variance against N(0, 1).
     """
-    from attnlimits.numerics.sampling import replicates
+    from attnlimits.numerics.montecarlo.sampling import replicates
 
     n = count(n, "n")
     v = clt_variances(d, beta, 20)

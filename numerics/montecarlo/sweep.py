@@ -2,7 +2,7 @@
 
 Reproducibility. Replicate r of a point uses the generator ``PCG64(SeedSequence(seed, spawn_key=(r,)))``,
 the r-th child of ``SeedSequence(seed)`` (the convention of
-:func:`attnlimits.numerics.sampling.replicates`). Each replicate is computed from its own stream, and
+:func:`attnlimits.numerics.montecarlo.sampling.replicates`). Each replicate is computed from its own stream, and
 the statistics of a point are assembled in replicate order, so the result is the same to the last
 bit whatever the number of workers or the scheduler. The same seed at different grid points gives
 common random numbers (differences between neighbouring points are less noisy); use different seeds
@@ -30,7 +30,7 @@ from multiprocessing import get_context
 import numpy as np
 
 from attnlimits.numerics.progress import progress
-from attnlimits.numerics.sampling import check_sampler_args, one_replicate
+from attnlimits.numerics.montecarlo.sampling import check_sampler_args, one_replicate
 from attnlimits.theory.validation import InputError, count, dimension, real
 
 __all__ = ["Point", "make_point", "run_sweep", "replicate_rng", "summarize", "beta_from_lambda"]
@@ -91,7 +91,7 @@ def make_point(n, d, *, beta=None, lam=None, sampler="exact", law="uniform", kap
                chunk=None, seed=0, V=None) -> Point:
     """Validate and build a :class:`Point`; exactly one of ``beta`` and ``lam`` is given.
 
-    ``V``: a d_v x d value matrix (y = V ybar, :func:`attnlimits.numerics.sampling.replicates`), or None.
+    ``V``: a d_v x d value matrix (y = V ybar, :func:`attnlimits.numerics.montecarlo.sampling.replicates`), or None.
     """
     n = count(n, "n")
     d = dimension(d)

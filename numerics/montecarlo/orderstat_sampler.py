@@ -23,7 +23,7 @@ delta (H + 1 + log((n - m)/delta)). The sampler draws further nearest keys (in g
 blocks) until delta <= ``tol`` or all n keys are explicit (then delta = 0 and the replicate is exact).
 Drawing more keys in a data-dependent way does not bias anything: the j-th drawn key is the exact
 j-th order statistic whatever the stopping rule. The tangential part is the isotropic merge of the
-explicit keys (:mod:`attnlimits.numerics.isotropic_merge`).
+explicit keys (:mod:`attnlimits.numerics.montecarlo.isotropic_merge`).
 
 Uniform keys only (a vMF key law changes F; the exact reduced sampler covers it).
 """
@@ -34,7 +34,7 @@ import math
 import numpy as np
 from scipy import special as sc
 
-from attnlimits.numerics.isotropic_merge import merge_norms, output_parts
+from attnlimits.numerics.montecarlo.isotropic_merge import merge_norms, output_parts
 
 __all__ = ["cap_inverse", "nearest_distances", "orderstat_replicate", "DEFAULT_TOL", "DEFAULT_MAX_KEYS"]
 

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-from attnlimits.numerics.isotropic_merge import value_stats
-from attnlimits.numerics.streaming import SoftmaxAccumulator
+from attnlimits.numerics.montecarlo.isotropic_merge import value_stats
+from attnlimits.numerics.montecarlo.streaming import SoftmaxAccumulator
 
 __all__ = ["naive_replicate", "naive_keys"]
 

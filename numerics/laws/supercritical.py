@@ -79,7 +79,7 @@ def nearest_survival_limit(alpha, s, digits: int = 20):
 
 def output_excess(lam, digits: int = 20):
     """E N − E S_1 = E Σ_j W_j (S_j − S_1) for α = 1: (1/λ) E Σ W v − 1 (one-dimensional integral)."""
-    from attnlimits.numerics.critical import alpha1_functionals
+    from attnlimits.numerics.laws.poisson_limit import alpha1_functionals
 
     r = alpha1_functionals(lam, digits)
     with working_digits(digits):
