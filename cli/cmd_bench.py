@@ -27,8 +27,10 @@ def run(args) -> int:
 
     res = run_bench(quick=args.quick)
     out = {}
-    for k, v in res.items():
-        out[k] = str(v) if isinstance(v, int) else decimal_string(v, 4)
+    for k in res.fields():
+        v = getattr(res, k)
+        if v is not None:  # peak_mb_1e8 with --quick
+            out[k] = str(v) if isinstance(v, int) else decimal_string(v, 4)
     out["mode"] = "quick" if args.quick else "full"
     if not args.json:
         out = {k: (f"{v}   (target {TARGETS[k]})" if k in TARGETS else v) for k, v in out.items()}

@@ -40,8 +40,10 @@ def run(args) -> int:
         print(claims_table(claims))
         return 0
     if args.list:
+        wid = max((len(c.id) for c in claims), default=0)
+        wsrc = max((len(str(c.source)) for c in claims), default=0)
         for c in claims:
-            print(f"{c.id:40s} {c.evidence:12s} {c.source:18s} {c.statement}")
+            print(f"{c.id:{wid}s}  {c.evidence:12s} {str(c.source):{wsrc}s}  {c.statement}")
         return 0
     if not claims:
         print("attnlimits: error: no claims are registered", file=sys.stderr)

@@ -1,7 +1,7 @@
 """``attnlimits constants``: the constants of the cap law and the critical scale for uniform keys on S^{d-1}.
 
-The rows come from :data:`attnlimits.numerics.laws.sphere.CONSTANT_ROWS` (key, LaTeX name, value function);
-adding a constant of another regime is adding a row there.
+The values come from :func:`attnlimits.numerics.laws.sphere.constants` (a ``SphereConstants``), their LaTeX
+names from :data:`attnlimits.numerics.laws.sphere.CONSTANT_ROWS`; this command parses, calls and formats.
 """
 from __future__ import annotations
 
@@ -35,27 +35,24 @@ def _fmt(v, digits):
 
 def run(args) -> int:
     from attnlimits.numerics.precision import check_digits
-    from attnlimits.numerics.laws.sphere import CONSTANT_ROWS, cap_series_powers
+    from attnlimits.numerics.laws.sphere import CONSTANT_ROWS, constants
     from attnlimits.theory.validation import dimension
 
     digits = check_digits(args.digits)
     if args.d is None:
         return _table(args, digits)
     d = dimension(args.d)
-    values = {key: fn(d, digits) for key, _, fn in CONSTANT_ROWS}
+    values = constants(d, digits)
     if args.latex:
         for key, name, _ in CONSTANT_ROWS:
-            v = _fmt(values[key], digits)
+            v = _fmt(getattr(values, key), digits)
             if isinstance(v, list):
-                for k, (pw, x) in enumerate(zip(cap_series_powers(d, len(v)), v)):
+                for k, (pw, x) in enumerate(zip(values.cap_series_powers, v)):
                     sys.stdout.write(f"${name}$, $k={k}$ ($t^{{{decimal_string(pw, 6)}}}$) & ${x}$ \\\\\n")
             else:
                 sys.stdout.write(f"${name}$ & ${v}$ \\\\\n")
         return 0
-    out = {"d": str(d), "digits": str(digits)}
-    out.update({key: _fmt(values[key], digits) for key, _, _ in CONSTANT_ROWS})
-    if "cap_series" in values:
-        out["cap_series_powers"] = [decimal_string(x, digits) for x in cap_series_powers(d, len(values["cap_series"]))]
+    out = {"d": str(d), "digits": str(digits), **values.to_json(digits)}
     emit(out, args.json, title=f"constants for uniform keys on S^{d - 1}")
     return 0
 

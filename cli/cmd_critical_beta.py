@@ -32,12 +32,8 @@ def run(args) -> int:
     if args.digits > MAX_DIGITS:
         raise InputError(f"critical-beta is computed in double precision: at most {MAX_DIGITS} digits, got {args.digits}")
     k = args.digits
-    b = CB.critical_beta(args.n, args.d, criterion=args.criterion)
-    lw = CB.laws(args.n, args.d)
-    out = {"d": str(args.d), "n": str(args.n), "criterion": args.criterion, "beta_crit": decimal_string(b, k)}
-    for name, v in lw.items():
-        out[name] = decimal_string(v, k)
-    for name, v in lw.items():
-        out[f"ratio_{name}"] = decimal_string(b / v, k)
+    row = CB.critical_beta_row(args.n, args.d, criterion=args.criterion)
+    out = {"d": str(args.d), "n": str(args.n), "criterion": args.criterion}
+    out.update({name: decimal_string(getattr(row, name), k) for name in row.fields() if name not in ("d", "n")})
     emit(out, args.json, title="critical beta, uniform keys (extension: where the two papers meet)")
     return 0

@@ -70,7 +70,6 @@ def run(args) -> int:
     if args.rule != "none":
         out.update({"rule": args.rule, "base_beta": str(args.beta), "multiplier": decimal_string(sp.N(m, digits + 5), digits)})
     out["beta"] = decimal_string(beta, digits)
-    for k, v in rep.items():
-        out[k] = v if isinstance(v, str) else decimal_string(v, digits)
+    out.update(rep.to_json(digits))
     emit(out, args.json, title=f"regime of softmax attention, n = {args.n}, d = {args.d}")
     return 0

@@ -1,4 +1,7 @@
-"""``attnlimits simplex``: the equiangular model of paper 2 (Theorems 2.1 and 2.4) at one (rho, gamma)."""
+"""``attnlimits simplex``: the equiangular model of paper 2 (Theorems 2.1 and 2.4) at one (rho, gamma).
+
+Parses, calls :func:`attnlimits.numerics.laws.equiangular.simplex_summary` and prints its fields.
+"""
 from __future__ import annotations
 
 from attnlimits.cli.common import add_digits, add_json, emit, int_arg, positive_arg, real_arg
@@ -23,57 +26,19 @@ def register(sub):
     p.set_defaults(func=run)
 
 
+ETA_CONVENTION = "eta: Theorem 2.4 setting (no residual); LN onto the unit sphere, |x_i|^2 = q"
+
+
 def run(args) -> int:
-    from attnlimits.numerics.laws import equiangular as EQ
-    from attnlimits.numerics.formatting import decimal_string
-    from attnlimits.theory.validation import InputError, real
+    from attnlimits.numerics.laws.equiangular import simplex_summary
 
-    digits = args.digits
-    real(args.residual, "residual", low=0)
-    if args.n is not None:
-        EQ.check_rho(args.rho, args.n)
-    else:
-        EQ.check_rho(args.rho)
-    if args.n is not None and args.d is not None and args.d < args.n:
-        raise InputError(f"the equiangular configuration needs d >= n; got d = {args.d} < n = {args.n}")
-    import mpmath
-
-    with mpmath.workdps(digits + 30):
-        rho_v = mpmath.mpf(args.rho)
-        gamma_c = 1 / (1 - rho_v)
-    out = {"rho": args.rho, "gamma": args.gamma, "residual": args.residual, "sqnorm": args.sqnorm,
-           "gamma_c": decimal_string(gamma_c, digits)}
-    if rho_v > 0:
-        ph, lim = EQ.limit_inner(args.gamma, args.rho, alpha=args.residual, q=args.sqnorm, digits=digits)
-        out["phase"] = ph
-        out["limit_inner"] = decimal_string(lim, digits)
-    else:
-        out["phase"] = EQ.phase(args.gamma, args.rho)
-        out["limit_inner"] = None
-        out["note"] = "rho <= 0: the equiangular family does not extend to n -> infinity, no limit"
-    if args.n is not None:
-        n = args.n
-        out["n"] = str(n)
-        out["beta"] = decimal_string(EQ.beta_of(n, gamma=args.gamma), digits)
-        out["self_weight"] = decimal_string(EQ.self_weight(n, EQ.beta_of(n, gamma=args.gamma), args.rho, digits),
-                                            digits)
-        out["finite_n_inner"] = decimal_string(
-            EQ.finite_inner(n, args.rho, gamma=args.gamma, alpha=args.residual, q=args.sqnorm, digits=digits), digits)
-    d = args.d if args.d is not None else args.n
-    eta_note = "eta: Theorem 2.4 setting (no residual); LN onto the unit sphere, |x_i|^2 = q"
-    if rho_v > 0 and d is not None:
-        _, L = EQ.limit_eta(args.gamma, args.rho, d, q=args.sqnorm, digits=digits)
-        out["d"] = str(d)
-        out["eta_limit"] = decimal_string(L, digits)
-    elif rho_v > 0:
-        ph = out["phase"]
-        out["eta_limit"] = {"subcritical": "0", "critical": "(1/(4q))(1 - 1/d)",
-                            "supercritical": "(1/q)(1 - 1/d)"}[ph]
-    else:
-        out["eta_limit"] = None
-    if args.n is not None:
-        out["finite_n_eta"] = decimal_string(
-            EQ.finite_eta(args.n, args.rho, d, gamma=args.gamma, q=args.sqnorm, digits=digits), digits)
-    out["eta_convention"] = eta_note
+    s = simplex_summary(args.rho, args.gamma, args.n, residual=args.residual, sqnorm=args.sqnorm, d=args.d,
+                        digits=args.digits)
+    out = {"rho": args.rho, "gamma": args.gamma, "residual": args.residual, "sqnorm": args.sqnorm}
+    for key, value in s.to_json(args.digits).items():
+        if value is None and key not in ("limit_inner", "eta_limit"):  # those two print null when rho <= 0
+            continue
+        out[key] = str(value) if key in ("n", "d") else value
+    out["eta_convention"] = ETA_CONVENTION
     emit(out, args.json, title="equiangular model (paper 2, Thm 2.1 / 2.4)")
     return 0

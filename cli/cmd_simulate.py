@@ -83,7 +83,7 @@ def _fmt_any(x, digits):
 
 
 def run(args) -> int:
-    from attnlimits.numerics.montecarlo.sweep import make_point, run_sweep, summarize
+    from attnlimits.numerics.montecarlo.sweep import VALUE_FIELDS, make_point, run_sweep, summarize
     from attnlimits.theory.validation import InputError, count, dimension
 
     reps = count(args.reps, "reps")
@@ -114,14 +114,14 @@ def run(args) -> int:
         if V is not None:
             row["values_shape"] = f"{V.shape[1]} x {V.shape[0]}"
         row.update(reps=str(reps), seed=str(p.seed))
-        for key, val in s.items():
-            if key == "truncation_bound" and p.sampler != "orderstat":
+        for key in s.fields():
+            if (key == "truncation_bound" and p.sampler != "orderstat") or (V is None and key in VALUE_FIELDS):
                 continue
-            row[key] = _fmt_any(val, args.digits)
+            row[key] = _fmt_any(getattr(s, key), args.digits)
         if p.sampler == "orderstat":
-            row["max_explicit_keys"] = str(int(max(arr["explicit_keys"])))
-        row["computed"] = str(arr["computed"])
-        row["seconds"] = _fmt(arr["seconds"], 4)
+            row["max_explicit_keys"] = str(int(max(arr.explicit_keys)))
+        row["computed"] = str(arr.computed)
+        row["seconds"] = _fmt(arr.seconds, 4)
         rows.append(row)
     if len(rows) == 1:
         emit(rows[0], args.json, title="attnlimits simulate")

@@ -44,20 +44,28 @@ def bits_for(digits: int) -> int:
     return int(math.ceil(digits * math.log2(10))) + 4
 
 
-@contextlib.contextmanager
 def working_digits(digits, guard: int = GUARD_DIGITS):
     """mpmath working precision of ``digits + guard`` decimal digits, restored on exit."""
-    d = check_digits(digits)
+    return _mpmath_digits(check_digits(digits), guard)
+
+
+def arb_digits(digits, guard: int = GUARD_DIGITS):
+    """python-flint (Arb) precision of ``digits + guard`` decimal digits, restored on exit."""
+    return _arb_digits(check_digits(digits), guard)
+
+
+@contextlib.contextmanager
+def _mpmath_digits(d: int, guard):
+    """:func:`working_digits` for an already checked ``d`` (the gate validates once, then enters this)."""
     with mpmath.workdps(d + guard):
         yield d
 
 
 @contextlib.contextmanager
-def arb_digits(digits, guard: int = GUARD_DIGITS):
-    """python-flint (Arb) precision of ``digits + guard`` decimal digits, restored on exit."""
+def _arb_digits(d: int, guard):
+    """:func:`arb_digits` for an already checked ``d``."""
     from flint import ctx
 
-    d = check_digits(digits)
     old = ctx.prec
     ctx.prec = bits_for(d + guard)
     try:
@@ -115,7 +123,7 @@ def precise(fn=None, *, guard: int = GUARD_DIGITS):
         bound.apply_defaults()
         d = check_digits(bound.arguments["digits"])
         bound.arguments["digits"] = d
-        with working_digits(d, guard), arb_digits(d, guard):
+        with _mpmath_digits(d, guard), _arb_digits(d, guard):  # d is checked: one validation per call
             return _rounded(fn(*bound.args, **bound.kwargs))
 
     return gate

@@ -35,8 +35,8 @@ def json_value(x, digits: int):
         return [json_value(v, digits) for v in x]
     if isinstance(x, dict):
         return {str(k): json_value(v, digits) for k, v in x.items()}
-    if hasattr(x, "item") and callable(x.item):  # numpy scalars
-        return json_value(x.item(), digits)
+    if hasattr(x, "tolist") and callable(x.tolist):  # numpy scalars and arrays
+        return json_value(x.tolist(), digits)
     return x
 
 

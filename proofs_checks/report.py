@@ -8,6 +8,7 @@ import platform
 from pathlib import Path
 
 from attnlimits.proofs_checks.runner import Result
+from attnlimits.proofs_checks.source import PAPERS
 
 __all__ = ["summary", "write_report", "versions", "claims_table"]
 
@@ -67,11 +68,13 @@ def write_report(results: list[Result], out_dir, *, mode: str, sections=(), figu
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in data["versions"].items()) + ".",
         "",
+        "Papers: " + "; ".join(f"{k} = {v}" for k, v in PAPERS.items()) + ". Derivations: docs/mathematics.md.",
+        "",
         "| claim | source | evidence kind | status | seconds |",
         "|---|---|---|---|---|",
     ]
     for r in results:
-        lines.append(f"| `{r.claim.id}` | {_md_escape(r.claim.source)} | {r.claim.evidence} | "
+        lines.append(f"| `{r.claim.id}` | {_md_escape(r.claim.source.describe())} | {r.claim.evidence} | "
                      f"{r.status.upper()} | {r.seconds:.2f} |")
     for title, body in sections:
         lines += ["", f"## {title}", "", body.rstrip()]
@@ -102,6 +105,6 @@ def claims_table(claims) -> str:
     """The Markdown table of claims (id, statement, source, evidence kind, in --quick) used in README.md."""
     lines = ["| claim | statement | source | evidence | quick |", "|---|---|---|---|---|"]
     for c in claims:
-        lines.append(f"| `{c.id}` | {_md_escape(c.statement)} | {_md_escape(c.source)} | {c.evidence} | "
+        lines.append(f"| `{c.id}` | {_md_escape(c.statement)} | {_md_escape(c.source.describe())} | {c.evidence} | "
                      f"{'yes' if c.quick else 'full only'} |")
     return "\n".join(lines)

@@ -23,7 +23,8 @@ class Result:
         return {
             "id": c.id,
             "statement": c.statement,
-            "source": c.source,
+            "source": c.source.describe(),
+            "source_detail": c.source.as_dict(),
             "evidence_kind": c.evidence,
             "status": self.status,
             "evidence": self.outcome.evidence,

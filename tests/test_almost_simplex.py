@@ -63,8 +63,10 @@ def test_make_figures_writes_pngs(tmp_path):
     pytest.importorskip("matplotlib")
     from attnlimits.numerics.figures.equiangular import make_figures
 
-    rows = [{"d": 3, "n": 100, "ratio_paper1_power": 0.8, "ratio_gaussian_scores": 7.6, "ratio_log_n": 8.7},
-            {"d": 3, "n": 10000, "ratio_paper1_power": 0.798, "ratio_gaussian_scores": 537, "ratio_log_n": 433}]
+    from types import SimpleNamespace as Row  # the fields of critical_beta.CriticalBetaRow the figure reads
+
+    rows = [Row(d=3, n=100, ratio_paper1_power=0.8, ratio_gaussian_scores=7.6, ratio_log_n=8.7),
+            Row(d=3, n=10000, ratio_paper1_power=0.798, ratio_gaussian_scores=537, ratio_log_n=433)]
     paths = make_figures(tmp_path, quick=True, critical_rows=rows)
     assert len(paths) == 3
     for p in paths:

@@ -40,7 +40,7 @@ def test_two_keys_closed_form():
 
 @pytest.mark.parametrize("n,d,beta", [(1000, 8, 20.0), (300, 64, 30.0)])
 def test_top_weight_against_reference_sampler(n, d, beta):
-    top = replicates(n, d, beta, 1500, seed=42)["top"][:, 0]
+    top = replicates(n, d, beta, 1500, seed=42).top[:, 0]
     c = z_compare("E W_(1)", top, CB.expected_top_weight(n, beta, CB.SphereScores(d)))
     assert abs(c.z) <= 5, c
 
@@ -75,6 +75,20 @@ def test_d3_critical_beta_tends_to_poisson_limit():
     assert abs(r - float(lam)) < 2e-5
 
 
+def test_laws_and_row(assert_digits):
+    # references: d = 3 closed forms. kappa_3 = 1/2, so (kappa_3 n)^{2/(d-1)} = n/2; sqrt(2 d log n); log n
+    lw = CB.laws(100, 3)
+    assert_digits(lw.paper1_power, 50, 12)
+    assert_digits(lw.gaussian_scores, math.sqrt(6 * math.log(100)), 14)
+    assert_digits(lw.log_n, math.log(100), 15)
+    row = CB.critical_beta_row(100, 3)
+    assert (row.d, row.n) == (3, 100)
+    for name in lw.fields():
+        assert getattr(row, name) == getattr(lw, name)
+        assert_digits(getattr(row, f"ratio_{name}"), row.beta_crit / getattr(lw, name), 14)
+    assert abs(CB.expected_top_weight(100, row.beta_crit, CB.SphereScores(3)) - 0.5) < 1e-5
+
+
 def test_cli_critical_beta(capsys):
     assert main(["critical-beta", "--d", "16", "--n", "1e3", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -95,7 +109,7 @@ def test_cli_critical_beta_bad_input(capsys, argv):
 @pytest.mark.slow
 def test_full_table_laws():
     rows = CB.table((3, 8, 32, 128, 512, 1024), (10**2, 10**4, 10**6, 10**9, 10**12), progress_bar=False)
-    R = {(r["d"], r["n"]): r for r in rows}
-    assert abs(R[(3, 10**12)]["ratio_paper1_power"] / R[(3, 10**6)]["ratio_paper1_power"] - 1) < 1e-5
+    R = {(r.d, r.n): r for r in rows}
+    assert abs(R[(3, 10**12)].ratio_paper1_power / R[(3, 10**6)].ratio_paper1_power - 1) < 1e-5
     g = CB.critical_beta(100, law=CB.GaussianScores(1.0))
-    assert abs(R[(1024, 100)]["beta_crit"] / math.sqrt(1024) / g - 1) < 0.01
+    assert abs(R[(1024, 100)].beta_crit / math.sqrt(1024) / g - 1) < 0.01

@@ -133,6 +133,38 @@ def test_cli_simplex_json(capsys):
     assert abs(float(out["finite_n_inner"]) - 0.8) < 1e-6
 
 
+def test_cli_simplex_beta_and_self_weight_to_all_digits(capsys):
+    # at gamma (1 - rho) = 1, e^{-beta (1 - rho)} = 1/n: beta = 2 log n and A_ii = n/(2n - 1), closed forms at 60 digits
+    # (the command used to form beta at 15 digits and print it to 25)
+    assert main(["simplex", "--rho", "0.5", "--gamma", "2", "--n", "1e12", "--digits", "25", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    with mpmath.workdps(60):
+        n = mpmath.mpf(10) ** 12
+        assert out["beta"] == mpmath.nstr(2 * mpmath.log(n), 25, strip_zeros=False)
+        assert out["self_weight"] == mpmath.nstr(n / (2 * n - 1), 25, strip_zeros=False)
+
+
+def test_eta_limit_formulas_match_theorem_2_4():
+    # the formulas printed when no dimension is known are the derived limits with delta = 1/d
+    from sympy.parsing.sympy_parser import implicit_multiplication, parse_expr, standard_transformations
+
+    d, q = sp.symbols("d q", positive=True)
+    lim = GS.eta_phase_limits()
+    for ph, text in EQ.ETA_LIMIT_FORMULAS.items():
+        expr = parse_expr(text, local_dict={"d": d, "q": q},
+                          transformations=standard_transformations + (implicit_multiplication,))
+        assert sp.simplify(expr - lim[ph]["limit"].subs({GS.delta: 1 / d, T.q: q})) == 0
+
+
+def test_simplex_summary_nonpositive_rho_has_no_limit(assert_digits):
+    s = EQ.simplex_summary("-0.001", 2, 100, digits=20)
+    assert s.limit_inner is None and s.eta_limit is None and s.d is None and "rho <= 0" in s.note
+    assert s.n == 100 and s.finite_n_eta is not None
+    with mpmath.workdps(60):
+        assert_digits(s.gamma_c, mpmath.mpf(1000) / 1001, 20)  # 1/(1 - rho)
+        assert_digits(s.self_weight, 1 / (1 + 99 * mpmath.mpf(100) ** (-2 * mpmath.mpf("1.001"))), 20)
+
+
 @pytest.mark.parametrize("argv", [["--rho", "1.5", "--gamma", "1"], ["--rho", "0.5", "--gamma", "0"],
                                   ["--rho", "0.5", "--gamma", "-1"], ["--rho", "0.5", "--gamma", "1", "--n", "1"],
                                   ["--rho", "-0.5", "--gamma", "1", "--n", "3"]])

@@ -11,7 +11,7 @@ from attnlimits.cli.main import main
 from attnlimits.numerics.formatting import decimal_string, scientific_string
 from attnlimits.numerics.precision import MAX_DIGITS, arb_digits, check_digits, working_digits
 from attnlimits.numerics.montecarlo.stats import holm, z_compare
-from attnlimits.proofs_checks.registry import Claim, CheckContext, Outcome
+from attnlimits.proofs_checks.registry import Claim, CheckContext, Outcome, Source
 from attnlimits.proofs_checks.report import write_report
 from attnlimits.proofs_checks.runner import run_claims
 from attnlimits.theory import validation as v
@@ -111,9 +111,9 @@ def test_z_compare_against_known_mean():
 # ---------------------------------------------------------------- registry, runner, report
 
 def _claims():
-    ok = Claim("T.ok", "one holds", "extension", "numerical", lambda ctx: Outcome(True, "1 == 1", {"digits": 30}))
-    bad = Claim("T.bad", "one fails", "extension", "numerical", lambda ctx: Outcome(False, "1 != 2", {}))
-    boom = Claim("T.boom", "one breaks", "extension", "numerical", lambda ctx: 1 / 0)
+    ok = Claim("T.ok", "one holds", Source.extension(), "numerical", lambda ctx: Outcome(True, "1 == 1", {"digits": 30}))
+    bad = Claim("T.bad", "one fails", Source.extension(), "numerical", lambda ctx: Outcome(False, "1 != 2", {}))
+    boom = Claim("T.boom", "one breaks", Source.extension(), "numerical", lambda ctx: 1 / 0)
     return [ok, bad, boom]
 
 
@@ -144,6 +144,65 @@ def test_every_registered_claim_is_well_formed():
         assert c.evidence in EVIDENCE_KINDS
         assert c.statement and c.source
         assert c.id.split(".")[0] in ("P1", "P2", "EXT"), c.id
+        assert isinstance(c.source, Source) and str(c.source).startswith(("P1 ", "P2 ", "extension")), c.id
+
+
+def _fake_claims_module(name, area):
+    import sys
+    import types
+
+    mod = types.ModuleType(name)
+    mod.AREA = area
+    sys.modules[name] = mod
+    return mod
+
+
+def _check_in(module_name):
+    def f(ctx):
+        return Outcome(True, "", {})
+    f.__module__ = module_name
+    f.__qualname__ = module_name + ".f"
+    return f
+
+
+def test_registry_refuses_a_claim_outside_its_module_area():
+    from attnlimits.proofs_checks.registry import claim
+
+    _fake_claims_module("tests_fake_claims_area", "T.area")
+    deco = claim("T.other.x", statement="s", source=Source("P1", "§2"), evidence="numerical")
+    with pytest.raises(ValueError, match="outside the areas T.area"):
+        deco(_check_in("tests_fake_claims_area"))
+    _fake_claims_module("tests_fake_claims_none", None)
+    deco = claim("T.none.x", statement="s", source=Source("P1", "§2"), evidence="numerical")
+    with pytest.raises(ValueError, match="must declare AREA"):
+        deco(_check_in("tests_fake_claims_none"))
+
+
+def test_registry_refuses_an_area_declared_by_two_modules():
+    from attnlimits.proofs_checks.registry import all_claims, claim
+
+    all_claims()  # the real modules have declared their areas
+    _fake_claims_module("tests_fake_claims_overlap", "P1.cap.sub")
+    deco = claim("P1.cap.sub.x", statement="s", source=Source("P1", "§2"), evidence="numerical")
+    with pytest.raises(ValueError, match="overlaps 'P1.cap'"):
+        deco(_check_in("tests_fake_claims_overlap"))
+
+
+def test_claim_sources_are_structured():
+    from attnlimits.proofs_checks.registry import claim
+
+    with pytest.raises(TypeError, match="source must be a Source"):
+        claim("T.x.y", statement="s", source="P1 §2", evidence="numerical")
+    with pytest.raises(TypeError, match="source must be a Source"):
+        Claim("T.x", "s", "extension", "numerical", lambda ctx: Outcome(True, "", {}))
+    with pytest.raises(ValueError, match="section must look like"):
+        Source("P1", "2")
+    with pytest.raises(ValueError, match="names a section or an item"):
+        Source("P2")
+    with pytest.raises(ValueError, match="names no paper section"):
+        Source(None, "§2")
+    assert str(Source("P2", item="Thm 2.4", note="Fig. 2 method")) == "P2 Thm 2.4 (Fig. 2 method)"
+    assert f"{Source('P1', '§3'):8s}|" == "P1 §3   |"  # `check --list` pads it like a string
 
 
 # ---------------------------------------------------------------- command line

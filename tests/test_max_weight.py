@@ -36,9 +36,9 @@ def _gd_cdf(lam, x):
 def test_alpha1_dickman_tail_both_routes():
     # reference: max_weight_tail, the closed form e^{-gamma/lambda} ((1-w)/w)^{1/lambda}/Gamma(1+1/lambda)
     for lam, w in ((1, "0.5"), (2, "0.8"), ("0.5", "0.6")):
-        ref = C.max_weight_tail(lam, mpmath.mpf(w), 45)
-        a = MW.max_weight_sf_first_point(1, lam, w, 30)["sf"]
-        b = MW.max_weight_sf_mecke(1, lam, w, 30)["sf"]
+        ref = C.max_weight_tail(lam, w, 45)  # w as text: every side reads it at its own working precision
+        a = MW.max_weight_sf_first_point(1, lam, w, 30).sf
+        b = MW.max_weight_sf_mecke(1, lam, w, 30).sf
         assert digits_agreed(a, ref, tie=30) >= 29
         assert digits_agreed(b, ref, tie=30) >= 29
 
@@ -49,7 +49,7 @@ def test_alpha1_below_half_against_generalised_dickman():
         for w in ("0.4", "0.3"):
             x = (1 - mpmath.mpf(w)) / mpmath.mpf(w)
             ref = _gd_cdf(2, x)
-            got = MW.max_weight_sf_first_point(1, 2, w, 20)["sf"]
+            got = MW.max_weight_sf_first_point(1, 2, w, 20).sf
             assert digits_agreed(got, ref, tie=20) >= 19
 
 
@@ -65,15 +65,15 @@ def test_conditional_law_near_integers_alpha1():
 def test_routes_agree_alpha2():
     # alpha = 2 (d = 5): first point (Hankel sums, average over v_1) against Mecke (one contour, no average)
     for lam, w in ((1, "0.6"), (3, "0.55")):
-        a = MW.max_weight_sf_first_point(2, lam, w, 28)["sf"]
-        b = MW.max_weight_sf_mecke(2, lam, w, 28)["sf"]
+        a = MW.max_weight_sf_first_point(2, lam, w, 28).sf
+        b = MW.max_weight_sf_mecke(2, lam, w, 28).sf
         assert digits_agreed(a, b, tie=28) >= 27
 
 
 def test_laplace_closure_alpha2():
     # tau int e^{-tau x} P(R < x | u) dx = e^{-F(tau; u)}, F by its power series (numerics.laws.poisson_limit)
     r = MW.laplace_closure(2, 1, "0.7", 40, 18)
-    assert digits_agreed(r["lhs"], r["rhs"], tie=18) >= 17
+    assert digits_agreed(r.lhs, r.rhs, tie=18) >= 17
 
 
 def test_cdf_properties():
@@ -125,6 +125,32 @@ def test_cli_cdf_json(capsys):
         assert digits_agreed(got["0.6"], 1 - C.max_weight_tail(2, mpmath.mpf("0.6"), 30), tie=10) >= 9
         assert digits_agreed(got["0.75"], 1 - C.max_weight_tail(2, mpmath.mpf("0.75"), 30), tie=10) >= 9
         assert digits_agreed(got["0.3"], 1 - _gd_cdf(2, mpmath.mpf(7) / 3), tie=10) >= 9
+
+
+def test_cdf_reads_w_at_working_precision(assert_digits):
+    # w = 0.6 is not a binary fraction: read at the caller's 15 digits it would be 0.59999999999999998, and
+    # P(W_(1) <= w) would be off from the 17th digit on. reference: the Dickman closed form at w = 0.6 exactly
+    sf_ref = C.max_weight_tail(2, "0.6", 45)
+    with mpmath.workdps(60):
+        cdf_ref = 1 - sf_ref
+    assert_digits(MW.max_weight_cdf(1, 2, "0.6", 25), cdf_ref, 24)
+    r = MW.max_weight_sf_first_point(1, 2, "0.6", 25)
+    assert isinstance(r, MW.MaxWeightTail) and r.terms == 1 and r.outer_nodes > 0
+    assert_digits(r.sf, sf_ref, 24)
+
+
+def test_cli_cdf_and_top_mass_at_20_digits(capsys, assert_digits):
+    # the CLI passes --cdf-w as text (no rounding to 15 digits) and prints the top-k masses computed by numerics
+    status = main(["law", "critical", "--d", "3", "--lam", "2", "--digits", "20", "--cdf-w", "0.6", "--json"])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    data = json.loads(out)
+    with mpmath.workdps(60):
+        ref = 1 - C.max_weight_tail(2, "0.6", 45)
+        assert_digits(mpmath.mpf(data["P_W1_le"][0]["value"]), ref, 19)
+        for j in range(1, 6):  # E_top{j}_mass = E_W1 + ... + E_Wj (each printed to 20 digits)
+            assert_digits(data[f"E_top{j}_mass"], sum(mpmath.mpf(data[f"E_W{i}"]) for i in range(1, j + 1)), 19)
+    assert_digits(data["P_W1_gt_half"], C.max_weight_tail(2, "0.5", 30), 19)
 
 
 def test_cli_cdf_bad_w(capsys):

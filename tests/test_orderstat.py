@@ -91,9 +91,9 @@ def test_poisson_limit_at_1e12():
     for lam, seed in ((1.0, 5), (3.0, 6)):
         ew1, esw2 = _poisson_limit_alpha1(lam)
         r = replicates(n, 3, lam * n / 2, 2000, seed, sampler="orderstat")
-        assert r["truncation_bound"].max() <= 1e-12
-        comps += [z_compare(f"lam={lam} E W1", r["top"][:, 0], ew1),
-                  z_compare(f"lam={lam} E sum W2", r["sum_w2"], esw2)]
+        assert r.truncation_bound.max() <= 1e-12
+        comps += [z_compare(f"lam={lam} E W1", r.top[:, 0], ew1),
+                  z_compare(f"lam={lam} E sum W2", r.sum_w2, esw2)]
     _holds(comps)
 
 
@@ -103,10 +103,11 @@ def test_orderstat_vs_exact_at_1e5():
     for d, beta, R in ((3, 5e4, 300), (5, 400.0, 100)):
         a = replicates(10**5, d, beta, R, 81, sampler="orderstat")
         b = replicates(10**5, d, beta, R, 82, sampler="exact", chunk=1 << 14)
-        assert a["truncation_bound"].max() <= 1e-13
+        assert a.truncation_bound.max() <= 1e-13
         for key in ("sum_w2", "entropy", "gap", "perp_norm", "min_dist"):
-            comps += [ks_two_sample(f"d={d} {key}", a[key], b[key]), two_sample_z(f"d={d} {key} mean", a[key], b[key])]
-        comps.append(ks_two_sample(f"d={d} top1", a["top"][:, 0], b["top"][:, 0]))
+            comps += [ks_two_sample(f"d={d} {key}", getattr(a, key), getattr(b, key)),
+                      two_sample_z(f"d={d} {key} mean", getattr(a, key), getattr(b, key))]
+        comps.append(ks_two_sample(f"d={d} top1", a.top[:, 0], b.top[:, 0]))
     _holds(comps)
 
 
@@ -117,17 +118,17 @@ def test_truncation_bound_is_certified():
     for seed in range(5):
         full = orderstat_replicate(n, d, beta, 5, np.random.default_rng(seed), tol=0.0)
         cut = orderstat_replicate(n, d, beta, 5, np.random.default_rng(seed), tol=1e-3)
-        assert full["truncation_bound"] == 0.0 and cut["truncation_bound"] > 0.0
-        assert cut["explicit_keys"] < n
+        assert full.truncation_bound == 0.0 and cut.truncation_bound > 0.0
+        assert cut.explicit_keys < n
         # every explicit weight changes by the factor 1/(1 + R/S_m) with R/S_m <= bound
-        rel = cut["top"][0] / full["top"][0] - 1
-        assert 0.0 <= rel <= cut["truncation_bound"] * (1 + 1e-9) + 1e-15
-        assert abs(cut["sum_w2"] - full["sum_w2"]) <= 3 * cut["truncation_bound"] + 1e-15
+        rel = cut.top[0] / full.top[0] - 1
+        assert 0.0 <= rel <= cut.truncation_bound * (1 + 1e-9) + 1e-15
+        assert abs(cut.sum_w2 - full.sum_w2) <= 3 * cut.truncation_bound + 1e-15
 
 
 def test_reaches_1e18():
     """n = 10^18 in the critical regime: a few hundred explicit keys give a bound below 1e-12."""
     r = orderstat_replicate(10**18, 3, 0.5e18, 5, np.random.default_rng(1))
-    assert r["truncation_bound"] <= 1e-12
-    assert r["explicit_keys"] < 2000
-    assert 0 < r["min_dist"] < 1e-15 and math.isfinite(r["entropy"])
+    assert r.truncation_bound <= 1e-12
+    assert r.explicit_keys < 2000
+    assert 0 < r.min_dist < 1e-15 and math.isfinite(r.entropy)

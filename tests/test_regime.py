@@ -45,16 +45,29 @@ def test_classify_rules():
 def test_lambda_at_d3_is_beta_over_half_n():
     # d = 3: kappa = 1/2 and alpha = 1 (X uniform), so lambda = beta / (n/2).
     r = regime_report(10**6, 3, 2000, 10)
-    assert abs(r["lambda"] - mpmath.mpf(2000) / (10**6 / 2)) < 1e-12
-    assert r["regime"].startswith("subcritical")
+    assert abs(r.lam - mpmath.mpf(2000) / (10**6 / 2)) < 1e-12
+    assert r.regime.startswith("subcritical")
 
 
 def test_regimes_at_the_extremes():
-    assert regime_report(1000, 64, "0.01", 6)["regime"] == "uniform averaging"
+    assert regime_report(1000, 64, "0.01", 6).regime == "uniform averaging"
     sup = regime_report(10**4, 3, 50000, 6)  # lambda = 10: Poisson limit 1 - E W_(1) ~ log(2)/lambda
-    assert sup["regime"] == "supercritical" and sup["E_W1"] > 0.9
+    assert sup.regime == "supercritical" and sup.E_W1 > 0.9
     crit = regime_report(10**4, 3, 5000, 6)  # lambda = 1
-    assert crit["regime"] == "critical window"
+    assert crit.regime == "critical window"
+
+
+def test_report_json_names(assert_digits):
+    # the typed report prints lambda under its name (a Python keyword, the field is lam), in the CLI's order
+    from attnlimits.theory.sphere import kappa
+
+    r = regime_report(1000, 64, "0.01", 6)
+    out = r.to_json(6)
+    assert list(out) == ["regime", "lambda", "n_eff", "kish_n", "E_W1", "E_sum_W2", "mean_resultant", "bias",
+                         "fluctuation", "nearest_distance_median", "nearest_euclidean_median", "summary"]
+    # reference: lambda = beta / (kappa_d n)^{2/(d-1)} with kappa_64 from sympy (theory.sphere)
+    assert_digits(out["lambda"], sp.N(sp.Rational(1, 100) / (kappa(64) * 1000) ** sp.Rational(2, 63), 30), 5)
+    assert out["summary"] == r.summary and r.summary.startswith("Attention averages nearly all keys")
 
 
 def test_rules_closed_forms():

@@ -165,14 +165,14 @@ def test_samplers_agree_in_law(n, d, beta):
     R = 300
     runs = {s: replicates(n, d, beta, R, seed, sampler=s)
             for s, seed in (("naive", 1), ("exact", 2), ("orderstat", 3), ("reference", 4))}
-    assert np.all(runs["orderstat"]["truncation_bound"] <= 1e-13)  # the default target bound
+    assert np.all(runs["orderstat"].truncation_bound <= 1e-13)  # the default target bound
     comps = []
     for s in ("exact", "orderstat", "reference"):
         for key in ("sum_w2", "entropy", "gap", "perp_norm", "min_dist"):
-            comps.append(ks_two_sample(f"{s} {key} KS", runs[s][key], runs["naive"][key]))
-            comps.append(two_sample_z(f"{s} {key} mean", runs[s][key], runs["naive"][key]))
-        comps.append(ks_two_sample(f"{s} top1 KS", runs[s]["top"][:, 0], runs["naive"]["top"][:, 0]))
-        comps.append(two_sample_z(f"{s} perp_coord mean", runs[s]["perp_coord"], runs["naive"]["perp_coord"]))
+            comps.append(ks_two_sample(f"{s} {key} KS", getattr(runs[s], key), getattr(runs["naive"], key)))
+            comps.append(two_sample_z(f"{s} {key} mean", getattr(runs[s], key), getattr(runs["naive"], key)))
+        comps.append(ks_two_sample(f"{s} top1 KS", runs[s].top[:, 0], runs["naive"].top[:, 0]))
+        comps.append(two_sample_z(f"{s} perp_coord mean", runs[s].perp_coord, runs["naive"].perp_coord))
     _holds(comps)
 
 
@@ -180,7 +180,8 @@ def test_vmf_exact_vs_naive():
     """vMF keys: exact reduced against naive (scipy's vMF keys), several statistics."""
     a = replicates(200, 5, 6.0, 300, 21, sampler="naive", law="vmf", kappa0=3.0)
     b = replicates(200, 5, 6.0, 300, 22, sampler="exact", law="vmf", kappa0=3.0)
-    _holds([ks_two_sample(k, a[k], b[k]) for k in ("sum_w2", "entropy", "gap", "perp_norm", "min_dist")])
+    _holds([ks_two_sample(k, getattr(a, k), getattr(b, k))
+            for k in ("sum_w2", "entropy", "gap", "perp_norm", "min_dist")])
 
 
 def test_exact_two_keys():
@@ -193,7 +194,7 @@ def test_exact_two_keys():
     comps = []
     for s, seed in (("exact", 31), ("orderstat", 32), ("naive", 33)):
         r = replicates(2, 3, beta, 4000, seed, sampler=s)
-        comps += [z_compare(f"{s} E W1", r["top"][:, 0], EW1), z_compare(f"{s} E sum w2", r["sum_w2"], ESW2)]
+        comps += [z_compare(f"{s} E W1", r.top[:, 0], EW1), z_compare(f"{s} E sum w2", r.sum_w2, ESW2)]
     _holds(comps)
 
 
@@ -204,9 +205,9 @@ def test_uniform_weights_output_moments(d):
     comps = []
     for s, seed in (("exact", 40 + d), ("orderstat", 50 + d)):
         r = replicates(n, d, 0.0, 1500, seed, sampler=s)
-        comps += [z_compare(f"{s} parallel", r["parallel"], 0.0),
-                  z_compare(f"{s} |perp|^2", r["perp_norm"] ** 2, (1 - 1 / d) / n),
-                  z_compare(f"{s} perp coord^2", r["perp_coord"] ** 2, (1 - 1 / d) / (n * (d - 1)))]
+        comps += [z_compare(f"{s} parallel", r.parallel, 0.0),
+                  z_compare(f"{s} |perp|^2", r.perp_norm ** 2, (1 - 1 / d) / n),
+                  z_compare(f"{s} perp coord^2", r.perp_coord ** 2, (1 - 1 / d) / (n * (d - 1)))]
     _holds(comps)
 
 
@@ -215,7 +216,7 @@ def test_vmf_single_key_mean():
     d, k0 = 6, 3.5
     ref = special.ive(d / 2, k0) / special.ive(d / 2 - 1, k0)
     r = replicates(1, d, 1.0, 6000, 61, sampler="exact", law="vmf", kappa0=k0)
-    _holds([z_compare("E X", r["parallel"], ref)])
+    _holds([z_compare("E X", r.parallel, ref)])
 
 
 def test_value_matrix():
@@ -227,7 +228,8 @@ def test_value_matrix():
     c = replicates(100, d, 10.0, 400, 73, sampler="orderstat", V=V)
     comps = []
     for name, x in (("exact", b), ("orderstat", c)):
-        comps += [ks_two_sample(f"{name} {k}", x[k], a[k]) for k in ("parallel", "perp_norm", "perp_coord")]
+        comps += [ks_two_sample(f"{name} {k}", getattr(x, k), getattr(a, k))
+                  for k in ("parallel", "perp_norm", "perp_coord")]
     _holds(comps)
 
 
@@ -237,10 +239,10 @@ def test_rectangular_value_matrix():
     V = np.array([[0.5, 1.0, 0.0, -0.3, 0.2], [1.0, 0.0, 0.7, 0.0, -1.0]])
     a = replicates(60, d, 8.0, 400, 81, sampler="naive", V=V)
     b = replicates(60, d, 8.0, 400, 82, sampler="exact", V=V)
-    assert a["value"].shape == b["value"].shape == (400, 2)
-    np.testing.assert_allclose(b["value_norm"], np.linalg.norm(b["value"], axis=1), rtol=1e-14)
-    _holds([ks_two_sample("|y|", b["value_norm"], a["value_norm"])]
-           + [ks_two_sample(f"y_{j}", b["value"][:, j], a["value"][:, j]) for j in range(2)])
+    assert a.value.shape == b.value.shape == (400, 2)
+    np.testing.assert_allclose(b.value_norm, np.linalg.norm(b.value, axis=1), rtol=1e-14)
+    _holds([ks_two_sample("|y|", b.value_norm, a.value_norm)]
+           + [ks_two_sample(f"y_{j}", b.value[:, j], a.value[:, j]) for j in range(2)])
 
 
 def test_underflow_cut_changes_nothing():
@@ -250,17 +252,42 @@ def test_underflow_cut_changes_nothing():
     a = exact_replicate(rng=np.random.default_rng(5), **kw)
     b = exact_replicate(rng=np.random.default_rng(5), cut=math.inf, **kw)
     for key in ("sum_w2", "entropy", "gap", "min_dist"):
-        assert a[key] == pytest.approx(b[key], rel=1e-12), key
-    np.testing.assert_allclose(a["top"], b["top"], rtol=1e-12)
+        assert getattr(a, key) == pytest.approx(getattr(b, key), rel=1e-12), key
+    np.testing.assert_allclose(a.top, b.top, rtol=1e-12)
 
 
 def test_replicates_keeps_reference_api():
-    """The historic call replicates(n, d, beta, reps, seed, k=5) still returns every STAT_KEYS entry."""
+    """The historic call replicates(n, d, beta, reps, seed, k=5) still returns every STAT_KEYS statistic, one row
+    per replicate, as the fields of a typed result."""
     from attnlimits.numerics.montecarlo.sampling import STAT_KEYS
 
     r = replicates(50, 3, 5.0, 3, 0, k=4)
-    assert set(STAT_KEYS) <= set(r)
-    assert r["top"].shape == (3, 4)
+    assert set(STAT_KEYS) <= set(r.fields())
+    assert all(getattr(r, key).shape[0] == 3 for key in STAT_KEYS)
+    assert r.top.shape == (3, 4)
+
+
+@pytest.mark.parametrize("sampler", ["reference", "naive", "exact", "orderstat"])
+def test_every_sampler_returns_the_same_typed_replicate(sampler):
+    """One Replicate class for every sampler: the weight and output statistics always present, explicit_keys
+    only from order statistics, value_norm and value only with a value matrix; the store's JSON form of a
+    replicate stacks back to the same bits."""
+    from attnlimits.numerics.montecarlo.replicate import Replicate, Replicates
+    from attnlimits.numerics.montecarlo.sampling import STAT_KEYS, one_replicate
+
+    r = one_replicate(40, 4, 6.0, 3, np.random.default_rng(8), sampler=sampler)
+    assert type(r) is Replicate
+    assert all(getattr(r, key) is not None for key in STAT_KEYS + ("gap", "truncation_bound"))
+    assert (r.explicit_keys is not None) == (sampler == "orderstat")
+    assert r.value is None and r.value_norm is None
+    back = Replicates.stack([r.to_json(17, skip_none=True)])
+    direct = Replicates.stack([r])
+    assert all(np.array_equal(getattr(back, f), getattr(direct, f)) for f in direct.fields()
+               if getattr(direct, f) is not None)
+    if sampler != "reference":
+        V = np.array([[1.0, 0.0, 0.0, 0.0], [0.0, 2.0, 0.0, 0.0]])
+        rv = one_replicate(40, 4, 6.0, 3, np.random.default_rng(8), sampler=sampler, V=V)
+        assert rv.value.shape == (2,) and rv.value_norm == pytest.approx(np.linalg.norm(rv.value), rel=1e-15)
 
 
 @settings(max_examples=25, deadline=None)
@@ -292,8 +319,9 @@ def test_high_dimension_agreement(n, d, beta, law, k0):
     b = replicates(n, d, beta, 1500, 92, sampler="exact", law=law, kappa0=k0)
     comps = []
     for key in ("sum_w2", "entropy", "gap", "perp_norm", "min_dist"):
-        comps += [ks_two_sample(key, a[key], b[key]), two_sample_z(f"{key} mean", a[key], b[key])]
-    comps.append(ks_two_sample("top1", a["top"][:, 0], b["top"][:, 0]))
+        comps += [ks_two_sample(key, getattr(a, key), getattr(b, key)),
+                  two_sample_z(f"{key} mean", getattr(a, key), getattr(b, key))]
+    comps.append(ks_two_sample("top1", a.top[:, 0], b.top[:, 0]))
     _holds(comps)
 
 
@@ -303,5 +331,6 @@ def test_chunking_does_not_change_the_law(d, law):
     kw = dict(law=law, kappa0=2.0 if law == "vmf" else 0.0)
     a = replicates(2000, d, 20.0, 300, 101, sampler="exact", chunk=128, **kw)
     b = replicates(2000, d, 20.0, 300, 102, sampler="exact", chunk=4096, **kw)
-    _holds([ks_two_sample(k, a[k], b[k]) for k in ("sum_w2", "entropy", "gap", "perp_norm", "perp_coord")]
-           + [two_sample_z(f"{k} mean", a[k], b[k]) for k in ("perp_norm", "gap")])
+    _holds([ks_two_sample(k, getattr(a, k), getattr(b, k))
+            for k in ("sum_w2", "entropy", "gap", "perp_norm", "perp_coord")]
+           + [two_sample_z(f"{k} mean", getattr(a, k), getattr(b, k)) for k in ("perp_norm", "gap")])

@@ -14,6 +14,7 @@ import pytest
 
 from attnlimits.cli.main import main
 from attnlimits.numerics.montecarlo import sweep as sw
+from attnlimits.numerics.montecarlo.replicate import Replicates
 from attnlimits.numerics.montecarlo.sampling import replicates
 from attnlimits.numerics.montecarlo.stats import Comparison, family_verdict
 from attnlimits.theory.validation import InputError
@@ -21,11 +22,12 @@ from attnlimits.theory.validation import InputError
 CLI = [sys.executable, "-m", "attnlimits.cli.main"]
 
 
-def _same(a: dict, b: dict):
-    keys = [k for k in a if k not in ("seconds", "computed")]
-    assert set(keys) == {k for k in b if k not in ("seconds", "computed")}
+def _same(a: Replicates, b: Replicates):
+    """Every statistic equal to the last bit (the same statistics present); the diagnostics may differ."""
+    keys = [k for k in a.fields() if k not in ("seconds", "computed")]
+    assert [k for k in keys if getattr(a, k) is None] == [k for k in keys if getattr(b, k) is None]
     for k in keys:
-        assert np.array_equal(a[k], b[k]), k
+        assert np.array_equal(getattr(a, k), getattr(b, k)), k
 
 
 def test_replicate_streams_match_replicates():
@@ -47,7 +49,7 @@ def test_workers_do_not_change_the_result():
 def test_resume_computes_only_what_is_missing(tmp_path, monkeypatch):
     p = sw.make_point(400, 5, beta=12.0, sampler="exact", seed=3)
     (full,) = sw.run_sweep([p], 10, out=str(tmp_path), show_progress=False)
-    assert full["computed"] == 10
+    assert full.computed == 10
     folder = tmp_path / p.ident()
     for r in (2, 7, 8):
         os.unlink(folder / f"rep_{r:07d}.json")
@@ -56,12 +58,13 @@ def test_resume_computes_only_what_is_missing(tmp_path, monkeypatch):
     real = sw._compute
     monkeypatch.setattr(sw, "_compute", lambda pt, r: calls.append(r) or real(pt, r))
     (again,) = sw.run_sweep([p], 10, out=str(tmp_path), show_progress=False)
-    assert sorted(calls) == [2, 7, 8] and again["computed"] == 3
+    assert sorted(calls) == [2, 7, 8] and again.computed == 3
     _same(full, again)
     calls.clear()
     (more,) = sw.run_sweep([p], 12, out=str(tmp_path), show_progress=False)  # extend: only 10 and 11
     assert sorted(calls) == [10, 11]
-    _same({k: v[:10] if k not in ("seconds", "computed") else v for k, v in more.items()}, full)
+    _same(Replicates(**{k: getattr(more, k) if k in ("seconds", "computed") or getattr(more, k) is None
+                        else getattr(more, k)[:10] for k in more.fields()}), full)
 
 
 def test_interrupted_cli_sweep_resumes(tmp_path):
@@ -152,7 +155,7 @@ def test_dask_local_cluster_matches_local(capsys, tmp_path):
         # the client stored every replicate; a rerun through the cluster computes nothing
         assert sum(f.startswith("rep_") for _, _, fs in os.walk(tmp_path) for f in fs) == 16
         again = sw.run_sweep(pts, 8, scheduler=cluster.scheduler_address, out=str(tmp_path), show_progress=False)
-        assert [a["computed"] for a in again] == [0, 0]
+        assert [a.computed for a in again] == [0, 0]
         argv = ["simulate", "--n", "700", "--d", "4", "--beta", "20", "--reps", "6", "--seed", "1", "--json"]
         assert main(argv + ["--scheduler", cluster.scheduler_address]) == 0
         via_dask = json.loads(capsys.readouterr().out)

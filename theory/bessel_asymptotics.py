@@ -39,6 +39,9 @@ def hankel_recurrence(m=mu):
     Computed, not quoted: the operator L[y] = x^2 y'' + x y' - (x^2 + m^2) y is applied to y = e^x x^{-1/2-k}
     and the result, divided by e^x x^{-1/2-k}, is the linear polynomial p_1(k) x + p_0(k); the coefficient of
     x^{-k} in L[sum c_j x^{-j} e^x x^{-1/2}] is p_1(k+1) c_{k+1} + p_0(k) c_k, which must vanish.
+
+    >>> hankel_recurrence()  # ((2k + 1)^2 - 4 mu^2) / (8 (k + 1))
+    (2*k - 2*mu + 1)*(2*k + 2*mu + 1)/(8*(k + 1))
     """
     y = sp.exp(_x) * _x ** (-sp.Rational(1, 2) - _k)
     L = _x**2 * sp.diff(y, _x, 2) + _x * sp.diff(y, _x) - (_x**2 + m**2) * y
@@ -50,7 +53,11 @@ def hankel_recurrence(m=mu):
 
 
 def hankel_coefficients(order, m=mu) -> list:
-    """c_0..c_order of I_m(x) ~ e^x/sqrt(2 pi x) sum_k c_k x^{-k}, from the derived recurrence (c_0 = 1)."""
+    """c_0..c_order of I_m(x) ~ e^x/sqrt(2 pi x) sum_k c_k x^{-k}, from the derived recurrence (c_0 = 1).
+
+    >>> hankel_coefficients(2, sp.Rational(1, 2))  # I_{1/2}(x) = sqrt(2/(pi x)) sinh x: no correction
+    [1, 0, 0]
+    """
     order = integer(order, "order", low=0, high=400)
     rec = hankel_recurrence(m)
     cs = [sp.Integer(1)]
@@ -60,14 +67,23 @@ def hankel_coefficients(order, m=mu) -> list:
 
 
 def hankel_product_formula(k, m=mu):
-    """The textbook form (-1)^k a_k(m), a_k(m) = prod_{j=1..k}(4m^2 - (2j-1)^2)/(k! 8^k) (DLMF 10.40.1, 10.17.1)."""
+    """The textbook form (-1)^k a_k(m), a_k(m) = prod_{j=1..k}(4m^2 - (2j-1)^2)/(k! 8^k) (DLMF 10.40.1, 10.17.1).
+
+    >>> hankel_product_formula(1)
+    1/8 - mu**2/2
+    """
     k = integer(k, "k", low=0)
     a = sp.Mul(*[(4 * m**2 - (2 * j - 1) ** 2) for j in range(1, k + 1)]) / (sp.factorial(k) * 8**k)
     return sp.expand((-1) ** k * a)
 
 
 def series_quotient(num: list, den: list, order: int) -> list:
-    """Coefficients of (sum num_k z^k) / (sum den_k z^k) up to z^order (den_0 != 0), exactly."""
+    """Coefficients of (sum num_k z^k) / (sum den_k z^k) up to z^order (den_0 != 0), exactly.
+
+    >>> one = sp.Integer(1)
+    >>> series_quotient([one], [one, -one], 3)  # 1/(1 - z)
+    [1, 1, 1, 1]
+    """
     out = []
     for k in range(order + 1):
         s = num[k] if k < len(num) else 0
@@ -79,7 +95,11 @@ def series_quotient(num: list, den: list, order: int) -> list:
 
 
 def ratio_large_coefficients(order, top, bottom) -> list:
-    """b_0..b_order with I_top(x)/I_bottom(x) ~ sum_k b_k x^{-k} as x -> oo (the quotient of Hankel series)."""
+    """b_0..b_order with I_top(x)/I_bottom(x) ~ sum_k b_k x^{-k} as x -> oo (the quotient of Hankel series).
+
+    >>> ratio_large_coefficients(2, sp.Rational(3, 2), sp.Rational(1, 2))  # coth x - 1/x
+    [1, -1, 0]
+    """
     order = integer(order, "order", low=0, high=400)
     return series_quotient(hankel_coefficients(order, top), hankel_coefficients(order, bottom), order)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from attnlimits.theory.sphere import _dim, d, half, normalizer, s, t
+from attnlimits.theory.sphere import symbolic_dimension, d, half, normalizer, s, t
 from attnlimits.theory.validation import count
 
 __all__ = [
@@ -40,14 +40,22 @@ _A = sp.Dummy("a", positive=True)
 
 
 def cap_probability(dd=d, tt=t):
-    """P(D <= t) = I_{t/2}(a, a), the regularized incomplete beta function (DLMF 8.17.2)."""
-    a = half(_dim(dd))
+    """P(D <= t) = I_{t/2}(a, a), the regularized incomplete beta function (DLMF 8.17.2; docs/mathematics.md §2.2).
+
+    >>> cap_probability(3)
+    betainc_regularized(1, 1, 0, t/2)
+    """
+    a = half(symbolic_dimension(dd))
     return sp.betainc_regularized(a, a, 0, tt / 2)
 
 
 def cap_probability_hyper(dd=d, tt=t):
-    """P(D <= t) = (t/2)^a / (a B(a, a)) 2F1(a, 1-a; a+1; t/2)  (DLMF 8.17.8 with b = a)."""
-    a = half(_dim(dd))
+    """P(D <= t) = (t/2)^a / (a B(a, a)) 2F1(a, 1-a; a+1; t/2)  (DLMF 8.17.8 with b = a).
+
+    >>> sp.simplify(cap_probability_hyper(3))
+    t/2
+    """
+    a = half(symbolic_dimension(dd))
     return (tt / 2) ** a / (a * sp.beta(a, a)) * sp.hyper([a, 1 - a], [a + 1], tt / 2)
 
 
@@ -56,16 +64,23 @@ def density_series_terms(order, dd=d):
 
     Binomial theorem on (1 - s/2)^{a-1}: e_k = a - 1 + k, b_k = c_d 2^{a-1} binomial(a-1, k) (-1/2)^k.
     For odd d (integer a) the sum terminates: binomial(a-1, k) = 0 for k >= a.
+
+    >>> density_series_terms(2, 5)  # 3 s (2 - s)/4 = (3/2) s - (3/4) s^2
+    [(1, 3/2), (2, -3/4)]
     """
     order = count(order, "order")
-    dd = _dim(dd)
+    dd = symbolic_dimension(dd)
     a, c = half(dd), normalizer(dd)
     return [(a - 1 + k, c * 2 ** (a - 1) * sp.binomial(a - 1, k) * sp.Rational(-1, 2) ** k)
             for k in range(order)]
 
 
 def integrate_monomial(exponent, upper):
-    """int_0^upper s^e ds (e > -1), by sympy's integrator."""
+    """int_0^upper s^e ds (e > -1), by sympy's integrator.
+
+    >>> integrate_monomial(2, t)
+    t**3/3
+    """
     return sp.integrate(s ** exponent, (s, 0, upper), conds="none")
 
 
@@ -75,7 +90,7 @@ def cap_series_terms(order, dd=d):
     Each monomial of :func:`density_series_terms` is integrated from 0 to t by sympy, with a
     replaced by a positive symbol during the integration (so that d > 1 is known).
     """
-    dd = _dim(dd)
+    dd = symbolic_dimension(dd)
     a = half(dd)
     out = []
     for k, (e, b) in enumerate(density_series_terms(order, dd)):
@@ -87,12 +102,22 @@ def cap_series_terms(order, dd=d):
 
 
 def cap_series(order, dd=d, tt=t):
-    """The first ``order`` terms of the series of P(D <= t) in t, as one sympy expression."""
+    """The first ``order`` terms of the series of P(D <= t) in t, as one sympy expression (docs/mathematics.md §2.3).
+
+    >>> cap_series(3, 5)  # odd d: the series terminates, P(D <= t) = 3t^2/4 - t^3/4 exactly
+    -t**3/4 + 3*t**2/4
+    >>> cap_series(1)  # symbolic d: the leading term kappa_d t^alpha
+    2**(d/2 - 3/2)*t**(d/2 - 1/2)*gamma(d/2)/(sqrt(pi)*(d/2 - 1/2)*gamma(d/2 - 1/2))
+    """
     return sp.Add(*[c * tt ** e for e, c in cap_series_terms(order, dd)])
 
 
 def derived_alpha(dd=d):
-    """Exponent of the leading term of the cap series: alpha = a = (d-1)/2."""
+    """Exponent of the leading term of the cap series: alpha = a = (d-1)/2.
+
+    >>> derived_alpha()
+    d/2 - 1/2
+    """
     return cap_series_terms(1, dd)[0][0]
 
 
@@ -100,5 +125,8 @@ def derived_kappa(dd=d):
     """Coefficient of the leading term of the cap series: kappa_d = c_d 2^{a-1} / a.
 
     Equal to 2^{-a} / (a B(a, a)) by Legendre's duplication formula (checked in the claims).
+
+    >>> derived_kappa(3)
+    1/2
     """
     return cap_series_terms(1, dd)[0][1]

@@ -54,7 +54,11 @@ c = sp.Symbol("c", real=True)  # offset inside the critical window
 
 
 def gamma_c(r=rho):
-    """Critical slope gamma_c = 1/(1 - rho) of beta = gamma log n (paper 2, Thm 2.1)."""
+    """Critical slope gamma_c = 1/(1 - rho) of beta = gamma log n (paper 2, Thm 2.1; docs/mathematics.md §10.1).
+
+    >>> gamma_c(sp.Rational(1, 2))
+    2
+    """
     return 1 / (1 - r)
 
 
@@ -70,7 +74,11 @@ def _cosine(a, b, g, nn, r):
 
 
 def inner_finite(nn=n, b=beta, r=rho, alpha=alpha_res, qq=q):
-    """Exact <y_i', y_j'> (cosine of the outputs) for n equiangular tokens after one layer."""
+    """Exact <y_i', y_j'> (cosine of the outputs) for n equiangular tokens after one layer (docs/mathematics.md §10.2).
+
+    >>> inner_finite(10**9, 2 * sp.log(10**9), sp.Rational(1, 2), 0, 1).evalf(15)  # at gamma_c: 4 rho/(1 + 3 rho)
+    0.800000000280000
+    """
     sw = self_weight(nn, b, r)
     t = (1 - sw) / (nn - 1)
     a = sw - t + alpha * sp.sqrt(qq)
@@ -115,7 +123,11 @@ def phase_self_weight_limits():
 
 
 def phase_limits(r=rho, alpha=alpha_res, qq=q):
-    """lim <y_i', y_j'> in the three phases: F(lim s_n, 0). At alpha = 0: 1, 4 rho/(1 + 3 rho), rho."""
+    """lim <y_i', y_j'> in the three phases: F(lim s_n, 0). At alpha = 0: 1, 4 rho/(1 + 3 rho), rho.
+
+    >>> phase_limits(alpha=0)
+    {'subcritical': 1, 'critical': 4*rho/(3*rho + 1), 'supercritical': rho}
+    """
     F = limit_inner_of_s(s, r, alpha, qq)
     return {name: sp.factor(sp.simplify(F.subs(s, s0))) for name, s0 in phase_self_weight_limits().items()}
 
@@ -131,7 +143,11 @@ def window_profile(cc=c, r=rho, alpha=alpha_res, qq=q):
 
 
 def phase_name(gam, r) -> str:
-    """'subcritical' if gamma < 1/(1 - rho), 'critical' if equal, 'supercritical' if above (exact comparison)."""
+    """'subcritical' if gamma < 1/(1 - rho), 'critical' if equal, 'supercritical' if above (exact comparison).
+
+    >>> phase_name(2, "0.5"), phase_name(3, "0.5")
+    ('critical', 'supercritical')
+    """
     g = sp.nsimplify(gam) if not isinstance(gam, sp.Basic) else gam
     rr = sp.nsimplify(r) if not isinstance(r, sp.Basic) else r
     diff = sp.simplify(g * (1 - rr) - 1)

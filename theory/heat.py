@@ -1,4 +1,4 @@
-"""Attention as a heat semigroup (paper 1, §3; notes §6): exact expansions derived with sympy.
+"""Attention as a heat semigroup (paper 1, §3; docs/mathematics.md §6): exact expansions derived with sympy.
 
 Funk–Hecke. For a spherical harmonic Y of degree l on S^{d-1} and nu = d/2 - 1,
     int Y(k) e^{beta<q,k>} dsigma(k) / int e^{beta<q,k>} dsigma(k) = lambda_l(beta) Y(q),
@@ -40,13 +40,21 @@ def _ll(l_):
 
 
 def funk_hecke_coefficients(order, degree=None, dd=None) -> list:
-    """f_0..f_order with I_{l+nu}(beta)/I_nu(beta) ~ sum_k f_k beta^{-k} (derived Hankel series; l, d may be symbols)."""
+    """f_0..f_order with I_{l+nu}(beta)/I_nu(beta) ~ sum_k f_k beta^{-k} (derived Hankel series; l, d may be symbols).
+
+    >>> funk_hecke_coefficients(2, 1, 3)  # d = 3, l = 1: I_{3/2}/I_{1/2} = coth(beta) - 1/beta
+    [1, -1, 0]
+    """
     D, L = _dd(dd), _ll(degree)
     return ratio_large_coefficients(order, L + D / 2 - 1, D / 2 - 1)
 
 
 def heat_coefficients(order, degree=None, dd=None) -> list:
-    """h_k with e^{-l(l+d-2)/(2 beta)} = sum_k h_k beta^{-k}, h_k = (-l(l+d-2)/2)^k / k!."""
+    """h_k with e^{-l(l+d-2)/(2 beta)} = sum_k h_k beta^{-k}, h_k = (-l(l+d-2)/2)^k / k!.
+
+    >>> heat_coefficients(2, 1, 3)
+    [1, -1, 1/2]
+    """
     order = integer(order, "order", low=0)
     D, L = _dd(dd), _ll(degree)
     lam = -L * (L + D - 2) / 2
@@ -54,14 +62,23 @@ def heat_coefficients(order, degree=None, dd=None) -> list:
 
 
 def heat_difference_coefficients(order, degree=None, dd=None) -> list:
-    """Coefficients of lambda_l(beta) - e^{-l(l+d-2)/(2 beta)} in powers of 1/beta (exact, factored)."""
+    """Coefficients of lambda_l(beta) - e^{-l(l+d-2)/(2 beta)} in powers of 1/beta (exact, factored;
+    docs/mathematics.md §6.2).
+
+    >>> heat_difference_coefficients(2)  # agreement to first order, -l(l+d-2)/(4 beta^2) next
+    [0, 0, -ell*(d + ell - 2)/4]
+    """
     f = funk_hecke_coefficients(order, degree, dd)
     h = heat_coefficients(order, degree, dd)
     return [sp.factor(sp.expand(a - b)) for a, b in zip(f, h)]
 
 
 def first_order_gap(degree=None, dd=None):
-    """f_1 - h_1 (0 means the first-order agreement with the heat semigroup at t = 1/(2 beta)) and f_1 itself."""
+    """f_1 - h_1 (0 means the first-order agreement with the heat semigroup at t = 1/(2 beta)) and f_1 itself.
+
+    >>> first_order_gap()
+    (0, -ell*(d + ell - 2)/2)
+    """
     f = funk_hecke_coefficients(1, degree, dd)
     h = heat_coefficients(1, degree, dd)
     return sp.simplify(f[1] - h[1]), sp.factor(f[1])

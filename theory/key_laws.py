@@ -26,7 +26,7 @@ import sympy as sp
 
 from attnlimits.theory.cap import cap_probability
 from attnlimits.theory.local_exponent import polar_law, theta, u
-from attnlimits.theory.sphere import _dim, half
+from attnlimits.theory.sphere import symbolic_dimension, half
 from attnlimits.theory.validation import InputError, real
 
 __all__ = ["uniform", "von_mises_fisher", "cap", "subsphere", "vanishing", "mu_dot_k"]
@@ -48,13 +48,18 @@ def mu_dot_k(angle):
 
 def uniform(d):
     """Uniform keys on S^{d-1}: density 1."""
-    dd = _dim(d)
+    dd = symbolic_dimension(d)
     return polar_law(dd, sp.Integer(1), name="uniform", params=(("d", dd),))
 
 
 def von_mises_fisher(d, kappa0, angle=0):
-    """vMF(mu, kappa0) keys, mu at angle ``angle`` from q: density exp(kappa0 <mu, K>) / 0F1(; d/2; kappa0^2/4)."""
-    dd = _dim(d)
+    """vMF(mu, kappa0) keys, mu at angle ``angle`` from q: density exp(kappa0 <mu, K>) / 0F1(; d/2; kappa0^2/4).
+
+    >>> from attnlimits.theory.local_exponent import local_exponent
+    >>> local_exponent(von_mises_fisher(3, 2)).kappa  # kappa_3 times the density e^2/0F1(; 3/2; 1) at q = mu
+    exp(2)/(2*hyper((), (3/2,), 1))
+    """
+    dd = symbolic_dimension(d)
     k0 = sp.sympify(kappa0)
     if not k0.is_number or not k0.is_real:
         raise InputError(f"kappa0 must be a real number >= 0, got {kappa0!r}")
@@ -68,7 +73,7 @@ def von_mises_fisher(d, kappa0, angle=0):
 
 def cap(d, radius, angle=0):
     """Uniform keys on the cap {<mu, K> >= cos r}, r = ``radius`` in (0, pi), mu at angle ``angle`` from q."""
-    dd = _dim(d)
+    dd = symbolic_dimension(d)
     r = _angle(radius, "radius")
     if r == 0 or r == sp.pi:
         raise InputError("the cap radius must be in (0, pi)")
@@ -80,14 +85,14 @@ def cap(d, radius, angle=0):
 
 def subsphere(d, m):
     """Uniform keys on a great subsphere S^{m-1} (2 <= m <= d) through q."""
-    dd = _dim(d)
-    mm = _dim(m, "m")
+    dd = symbolic_dimension(d)
+    mm = symbolic_dimension(m, "m")
     return polar_law(dd, sp.Integer(1), m=mm, name="subsphere", params=(("d", dd), ("m", mm)))
 
 
 def vanishing(d, gamma):
     """Density |K - q|^gamma / E|K - q|^gamma (gamma > -(d-1), else not integrable)."""
-    dd = _dim(d)
+    dd = symbolic_dimension(d)
     g = sp.sympify(gamma)
     if not g.is_real:  # a number, or a sympy symbol declared real
         raise InputError(f"gamma must be a real number (or a real sympy symbol), got {gamma!r}")

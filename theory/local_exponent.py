@@ -33,7 +33,7 @@ import dataclasses
 import mpmath
 import sympy as sp
 
-from attnlimits.theory.sphere import _dim, n, normalizer, t
+from attnlimits.theory.sphere import symbolic_dimension, n, normalizer, t
 from attnlimits.theory.validation import InputError
 
 __all__ = ["theta", "u", "PolarLaw", "LocalExponent", "polar_law", "local_exponent",
@@ -111,8 +111,8 @@ def polar_law(d, density, support=None, *, m=None, name="custom", params=(), sym
     further parameter symbols the expressions may contain. Without free parameters the density is
     checked to be finite and nonnegative on a grid of the support.
     """
-    dd = _dim(d)
-    mm = dd if m is None else _dim(m)
+    dd = symbolic_dimension(d)
+    mm = dd if m is None else symbolic_dimension(m)
     if dd.is_Number and mm.is_Number and mm > dd:
         raise InputError(f"the subsphere dimension m must be <= d = {dd}, got {mm}")
     allowed = dd.free_symbols | mm.free_symbols | set(symbols)
@@ -210,7 +210,18 @@ def _tidy(e):
 
 
 def local_exponent(law: PolarLaw) -> LocalExponent:
-    """Derive (alpha, kappa) of P(D <= t) ~ kappa t^alpha for ``law``, or report that there is no power law."""
+    """Derive (alpha, kappa) of P(D <= t) ~ kappa t^alpha for ``law``, or report that there is no power law
+    (docs/mathematics.md §9.2).
+
+    >>> from attnlimits.theory import key_laws
+    >>> le = local_exponent(key_laws.uniform(5))
+    >>> le.alpha, le.kappa, le.critical_scale(n)  # kappa_5 = 3/4
+    (2, 3/4, sqrt(3)*sqrt(n)/2)
+    >>> local_exponent(key_laws.subsphere(5, 3)).alpha  # keys on a great S^2 through q: alpha = (m - 1)/2
+    1
+    >>> local_exponent(key_laws.cap(3, sp.pi / 2, sp.pi / 2)).position  # q on the rim of a hemisphere
+    'boundary'
+    """
     if not isinstance(law, PolarLaw):
         raise InputError("local_exponent needs a PolarLaw (see attnlimits.theory.key_laws)")
     m, p, g = law.m, law.density, law.support
@@ -280,6 +291,10 @@ def from_distance_cdf(F, var=t, *, name="custom") -> LocalExponent:
     """(alpha, kappa) from a distance CDF F(t) = P(D <= t) given near t = 0.
 
     A piecewise F that is 0 on [0, t_0) means no power law, with nearest distance t_0.
+
+    >>> le = from_distance_cdf(t / 2)  # uniform keys on S^2
+    >>> le.alpha, le.kappa
+    (1, 1/2)
     """
     F = sp.sympify(F)
     if var not in F.free_symbols:

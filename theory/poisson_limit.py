@@ -1,4 +1,4 @@
-"""The Poisson limit of the critical regime: exact pieces (paper 1, §3; notes §3–4).
+"""The Poisson limit of the critical regime: exact pieces (paper 1, §3; docs/mathematics.md §3–4).
 
 With β_n = λ (κ n)^{1/α}, the rescaled distances s_i = (κ n)^{1/α} D_i converge to a Poisson process
 on (0, ∞) with mean measure d(s^α); its points are S_j = Γ_j^{1/α} (Γ_j unit-rate arrival times).
@@ -29,8 +29,8 @@ import sympy as sp
 
 __all__ = [
     "t", "v", "w", "m", "lam_sym", "alpha_sym",
-    "lam_from_c", "c_from_lam", "phi_integrand", "phi_by_parts_integrand", "phi_series_term",
-    "Ein", "laplace_exponent_alpha1", "mean_T", "max_weight_alpha1", "sum_w2_alpha1",
+    "phi_integrand", "phi_by_parts_integrand", "phi_series_term",
+    "Ein", "laplace_exponent_alpha1", "mean_T",
     "max_weight_tail_alpha1", "dickman_density", "steutel_residual", "dickman_constant_limit",
 ]
 
@@ -40,16 +40,6 @@ w = sp.Symbol("w", positive=True)
 m = sp.Symbol("m", integer=True, positive=True)
 lam_sym = sp.Symbol("lambda", positive=True)
 alpha_sym = sp.Symbol("alpha", positive=True)
-
-
-def lam_from_c(c, kappa, alpha):
-    """λ = c κ^{−1/α}: β = c n^{1/α} = λ (κ n)^{1/α} (notes §3)."""
-    return c * kappa ** (-1 / sp.sympify(alpha))
-
-
-def c_from_lam(lam, kappa, alpha):
-    """c = λ κ^{1/α}."""
-    return lam * kappa ** (1 / sp.sympify(alpha))
 
 
 def phi_integrand(alpha=alpha_sym, lam=lam_sym):
@@ -68,33 +58,44 @@ def phi_series_term(alpha=alpha_sym):
 
 
 def Ein(z):
-    """Ein(z) = E_1(z) + log z + γ (DLMF 6.2.3); entire, Ein(z) = Σ (−1)^{m+1} z^m/(m·m!)."""
+    """Ein(z) = E_1(z) + log z + γ (DLMF 6.2.3); entire, Ein(z) = Σ (−1)^{m+1} z^m/(m·m!).
+
+    >>> Ein(t)
+    log(t) + expint(1, t) + EulerGamma
+    >>> sp.series(Ein(t), t, 0, 3)
+    t - t**2/4 + O(t**3)
+    """
     return sp.expint(1, z) + sp.log(z) + sp.EulerGamma
 
 
 def laplace_exponent_alpha1(lam=lam_sym):
-    """Φ(t) = Ein(t)/λ for α = 1 (d = 3)."""
+    """Φ(t) = Ein(t)/λ for α = 1 (d = 3; docs/mathematics.md §4.4).
+
+    >>> laplace_exponent_alpha1(2)
+    log(t)/2 + expint(1, t)/2 + EulerGamma/2
+    """
     return Ein(t) / lam
 
 
 def mean_T(alpha=alpha_sym, lam=lam_sym):
-    """E T = ∫ e^{−v} ρ(v) dv = Γ(α+1) λ^{−α}."""
+    """E T = ∫ e^{−v} ρ(v) dv = Γ(α+1) λ^{−α}.
+
+    >>> mean_T()
+    gamma(alpha + 1)/lambda**alpha
+    >>> mean_T(sp.Integer(1), sp.Integer(2))
+    1/2
+    """
     return sp.gamma(alpha + 1) * lam ** (-alpha)
 
 
-def max_weight_alpha1(lam=lam_sym):
-    """E W_(1) = ∫_0^∞ exp(−τ − Ein(τ)/λ) dτ for α = 1 (unevaluated integral)."""
-    tau = sp.Symbol("tau", positive=True)
-    return sp.Integral(sp.exp(-tau - Ein(tau) / lam), (tau, 0, sp.oo))
-
-
-def sum_w2_alpha1(lam=lam_sym):
-    """E Σ W² = (1/λ) ∫ e^{−Ein(t)/λ} (1 − (1+t) e^{−t})/t dt for α = 1 (unevaluated)."""
-    return sp.Integral(sp.exp(-Ein(t) / lam) * (1 - (1 + t) * sp.exp(-t)) / t, (t, 0, sp.oo)) / lam
-
-
 def max_weight_tail_alpha1(lam=lam_sym, ww=w):
-    """P(W_(1) > w) = e^{−γ/λ} ((1−w)/w)^{1/λ} / Γ(1 + 1/λ) for 1/2 ≤ w < 1 (α = 1)."""
+    """P(W_(1) > w) = e^{−γ/λ} ((1−w)/w)^{1/λ} / Γ(1 + 1/λ) for 1/2 ≤ w < 1 (α = 1;
+    docs/mathematics.md §4.4).
+
+    >>> tail = max_weight_tail_alpha1(sp.Integer(1), sp.Rational(1, 2))  # = E W_(1) at lambda = 1
+    >>> tail, sp.N(tail, 19)
+    (exp(-EulerGamma), 0.5614594835668851698)
+    """
     th = 1 / lam
     return sp.exp(-sp.EulerGamma * th) * ((1 - ww) / ww) ** th / sp.gamma(1 + th)
 
@@ -109,6 +110,9 @@ def steutel_residual(theta):
 
     A positive infinitely divisible law with Lévy measure θ 1{0<y<1} dy/y has a density with
     x f(x) = θ ∫_{x−1}^{x} f(y) dy (Steutel & van Harn, Thm. 4.10); on (0, 1] the lower limit is 0.
+
+    >>> steutel_residual(sp.Rational(1, 2))
+    0
     """
     x, y = sp.symbols("x y", positive=True)
     f = dickman_density(theta, x)

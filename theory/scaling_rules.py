@@ -31,7 +31,13 @@ RULES = ("none", "yarn", "qwen-logn", "ssmax")
 
 
 def multiplier(rule: str, nn=n, train_length=L, ssmax_s=s):
-    """The factor beta_rule(n) / beta_0 of a scaling rule (see the module docstring)."""
+    """The factor beta_rule(n) / beta_0 of a scaling rule (see the module docstring).
+
+    >>> multiplier("yarn", 131072, 4096)  # (0.1 ln 32 + 1)^2
+    1.81326043403950
+    >>> multiplier("ssmax")
+    s*log(n)
+    """
     choice(rule, "rule", RULES)
     if rule == "none":
         return sp.Integer(1)
@@ -44,7 +50,11 @@ def multiplier(rule: str, nn=n, train_length=L, ssmax_s=s):
 
 
 def eventual_ratio(rule: str, d, beta0=1, train_length=L, ssmax_s=s):
-    """lim_{n -> oo} beta_0 * multiplier(n) / beta*_n with beta*_n = (kappa_d n)^{2/(d-1)} (sympy limit)."""
+    """lim_{n -> oo} beta_0 * multiplier(n) / beta*_n with beta*_n = (kappa_d n)^{2/(d-1)} (sympy limit).
+
+    >>> eventual_ratio("qwen-logn", 64, train_length=4096)  # eventually subcritical
+    0
+    """
     m = multiplier(rule, n, train_length, ssmax_s)
     if isinstance(m, sp.Piecewise):
         m = m.args[0][0]  # the branch that holds for large n

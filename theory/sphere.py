@@ -18,7 +18,7 @@ import sympy as sp
 
 from attnlimits.theory.validation import dimension
 
-__all__ = ["d", "x", "t", "s", "n", "beta", "half", "normalizer", "x_density", "distance_density",
+__all__ = ["d", "x", "t", "s", "n", "beta", "symbolic_dimension", "half", "normalizer", "x_density", "distance_density",
            "alpha", "kappa", "critical_scale", "critical_exponent"]
 
 d = sp.Symbol("d", positive=True)
@@ -29,50 +29,87 @@ n = sp.Symbol("n", positive=True)  #: number of keys
 beta = sp.Symbol("beta", positive=True)  #: inverse temperature
 
 
-def _dim(dd, name="d"):
+def symbolic_dimension(dd, name="d"):
+    """``dd`` as a sympy object: a symbol or expression is returned as it is, a number is checked to be an
+    integer >= 2 (one clear line otherwise) and returned as ``sp.Integer``.
+
+    >>> symbolic_dimension(3), symbolic_dimension(d)
+    (3, d)
+    """
     if isinstance(dd, sp.Basic) and not dd.is_Number:
         return dd
     return sp.Integer(dimension(dd, name))
 
 
 def half(dd=d):
-    """a = (d - 1)/2, the Beta parameter of (1 + X)/2."""
-    return (_dim(dd) - 1) / 2
+    """a = (d - 1)/2, the Beta parameter of (1 + X)/2.
+
+    >>> half(5), half()
+    (2, d/2 - 1/2)
+    """
+    return (symbolic_dimension(dd) - 1) / 2
 
 
 def normalizer(dd=d):
-    """c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)), the constant of the density of X (and of D)."""
-    D = _dim(dd)
+    """c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)), the constant of the density of X (and of D).
+
+    >>> normalizer(3)  # X is uniform on [-1, 1] for d = 3
+    1/2
+    """
+    D = symbolic_dimension(dd)
     return sp.gamma(D / 2) / (sp.sqrt(sp.pi) * sp.gamma((D - 1) / 2))
 
 
 def x_density(dd=d):
     """Density of X = <q, K> on [-1, 1]: Gamma(d/2)/(sqrt(pi) Gamma((d-1)/2)) (1 - x^2)^((d-3)/2)."""
-    D = _dim(dd)
+    D = symbolic_dimension(dd)
     return sp.gamma(D / 2) / (sp.sqrt(sp.pi) * sp.gamma((D - 1) / 2)) * (1 - x**2) ** ((D - 3) / 2)
 
 
 def distance_density(dd=d, var=s):
-    """Density of D = 1 - X on [0, 2]: c_d (s (2 - s))^{(d-3)/2}, since 1 - x^2 = s (2 - s) at x = 1 - s."""
+    """Density of D = 1 - X on [0, 2]: c_d (s (2 - s))^{(d-3)/2}, since 1 - x^2 = s (2 - s) at x = 1 - s.
+
+    >>> distance_density(5)
+    3*s*(2 - s)/4
+    """
     return normalizer(dd) * (var * (2 - var)) ** (half(dd) - 1)
 
 
 def alpha(dd=d):
-    """Local exponent of D = 1 - <q, K> at 0 for uniform keys: P(D <= t) ~ kappa t^alpha, alpha = (d-1)/2."""
+    """Local exponent of D = 1 - <q, K> at 0 for uniform keys: P(D <= t) ~ kappa t^alpha, alpha = (d-1)/2
+    (docs/mathematics.md §2.4).
+
+    >>> alpha(5), alpha()
+    (2, d/2 - 1/2)
+    """
     return half(dd)
 
 
 def kappa(dd=d):
-    """Constant of the cap law: P(D <= t) ~ kappa_d t^{(d-1)/2}, kappa_d = 2^{-a}/(a B(a, a)), a = (d-1)/2."""
+    """Constant of the cap law: P(D <= t) ~ kappa_d t^{(d-1)/2}, kappa_d = 2^{-a}/(a B(a, a)), a = (d-1)/2
+    (docs/mathematics.md §2.4).
+
+    >>> kappa(3), kappa(2)  # X uniform on [-1, 1]; the angle uniform on the circle
+    (1/2, sqrt(2)/pi)
+    """
     a = half(dd)
     return 2 ** (-a) * sp.gamma(2 * a) / (a * sp.gamma(a) ** 2)
 
 
 def critical_scale(n, dd=d):
-    """beta*_n = (kappa_d n)^{1/alpha} = (kappa_d n)^{2/(d-1)}: the scale at which selectivity appears."""
+    """beta*_n = (kappa_d n)^{1/alpha} = (kappa_d n)^{2/(d-1)}: the scale at which selectivity appears
+    (docs/mathematics.md §3.1).
+
+    >>> critical_scale(n, 3), critical_scale(n, 5)
+    (n/2, sqrt(3)*sqrt(n)/2)
+    """
     return (kappa(dd) * n) ** (1 / alpha(dd))
 
 
 def critical_exponent(dd=d):
-    """2/(d - 1) = 1/alpha: beta*_n grows like n^{2/(d-1)}."""
+    """2/(d - 1) = 1/alpha: beta*_n grows like n^{2/(d-1)}.
+
+    >>> critical_exponent(5)
+    1/2
+    """
     return 1 / alpha(dd)

@@ -1,4 +1,5 @@
-"""Subcritical regime (paper 1, §4; notes §5): population output, bias, CLT covariance, crossover — exact objects.
+"""Subcritical regime (paper 1, §4; docs/mathematics.md §5): population output, bias, CLT covariance, crossover —
+exact objects.
 
 Setting: X = <q, K> for K uniform on S^{d-1}; M(b) = E e^{bX} = 0F1(; d/2; b^2/4) = Gamma(d/2)(2/b)^nu I_nu(b),
 nu = d/2 - 1. The population output is m(beta) = E[e^{beta X} K]/M(beta) = A_d(beta) q with
@@ -40,13 +41,24 @@ def _dd(dd):
 
 
 def bias_coefficients(order, dd=None) -> list:
-    """b_0..b_order with A_d(beta) ~ sum_k b_k beta^{-k} (quotient of the derived Hankel series of I_{d/2}, I_{d/2-1})."""
+    """b_0..b_order with A_d(beta) ~ sum_k b_k beta^{-k} (quotient of the derived Hankel series of I_{d/2}, I_{d/2-1}).
+
+    >>> bias_coefficients(2)
+    [1, -(d - 1)/2, (d - 3)*(d - 1)/8]
+    """
     D = _dd(dd)
     return ratio_large_coefficients(order, D / 2, D / 2 - 1)
 
 
 def bias_expansion(order, dd=None):
-    """A_d(beta) - 1 to O(beta^{-order-1}): sum_{k=1..order} b_k beta^{-k} (the deterministic bias along q)."""
+    """A_d(beta) - 1 to O(beta^{-order-1}): sum_{k=1..order} b_k beta^{-k} (the deterministic bias along q;
+    docs/mathematics.md §5.2).
+
+    >>> bias_expansion(3)
+    -(d - 1)/(2*beta) + (d - 3)*(d - 1)/(8*beta**2) + (d - 3)*(d - 1)/(8*beta**3)
+    >>> bias_expansion(3, 3)  # d = 3: A_3(beta) = coth(beta) - 1/beta, exactly 1 - 1/beta up to e^{-2 beta}
+    -1/beta
+    """
     b = bias_coefficients(order, dd)
     return sum(b[k] * beta ** (-k) for k in range(1, len(b)))
 
@@ -59,7 +71,11 @@ def small_beta_coefficients(order, dd=None) -> list:
 
 
 def small_beta_expansion(order, dd=None):
-    """A_d(beta) = beta/d - beta^3/(d^2(d+2)) + ... to O(beta^{2 order + 3})."""
+    """A_d(beta) = beta/d - beta^3/(d^2(d+2)) + ... to O(beta^{2 order + 3}).
+
+    >>> small_beta_expansion(1)
+    -beta**3/(d**2*(d + 2)) + beta/d
+    """
     s = small_beta_coefficients(order, dd)
     return sum(s[k] * beta ** (2 * k + 1) for k in range(len(s)))
 
@@ -69,6 +85,9 @@ def mgf_ode_residual(dd=None):
 
     With M = sum_k m_k b^{2k}, m_k = 1/(4^k k! (d/2)_k), the coefficient of b^{2k-2} is
     2k(2k-1) m_k + (d-1) 2k m_k - m_{k-1}; divided by m_{k-1} it must simplify to 0 (returned).
+
+    >>> mgf_ode_residual()
+    0
     """
     D = _dd(dd)
     k = sp.Symbol("k", positive=True, integer=True)
@@ -89,6 +108,10 @@ def clt_variances_symbolic(dd=None) -> dict:
 
     Built from the moments: E[e^{2bX}(X - A_1)^2] = M''(2b) - 2 A_1 M'(2b) + A_1^2 M(2b),
     E[e^{2bX}(1 - X^2)]/(d-1) = (M(2b) - M''(2b))/(d-1), with M'(2b) = A_2 M(2b), M''(2b) = M(2b) (1 - (d-1)A_2/(2b)).
+    (docs/mathematics.md §5.3)
+
+    >>> clt_variances_symbolic()["var_perp"]
+    A_2*R/(2*beta)
     """
     D = _dd(dd)
     M2 = sp.Symbol("M2", positive=True)  # M(2 beta)
@@ -107,6 +130,9 @@ def ratio_bias_symbolic():
     Delta method to second order for N/Z with N = mean e^{bX}X, Z = mean e^{bX}:
     E[N/Z] = mu_N/mu_Z + (mu_N Var Z/mu_Z^3 - Cov(N, Z)/mu_Z^2)/n + O(n^{-2}), Var Z = M(2b) - M^2,
     Cov = M'(2b) - M M'. Returned as the simplified coefficient of 1/n in terms of A_1, A_2, R.
+
+    >>> ratio_bias_symbolic()
+    R*(A_1 - A_2)
     """
     M2, Mb = sp.symbols("M2 Mb", positive=True)
     muN, muZ = A1 * Mb, Mb
@@ -149,7 +175,8 @@ def clt_leading_terms(dd=None, order: int = 3) -> dict:
 
 
 def n_eff(dd=None):
-    """n_eff = n kappa_d Gamma(alpha + 1) beta^{-alpha}: n times the Laplace-transform asymptotic of E e^{-beta D} (notes §2)."""
+    """n_eff = n kappa_d Gamma(alpha + 1) beta^{-alpha}: n times the Laplace-transform asymptotic of E e^{-beta D}
+    (docs/mathematics.md §2.5)."""
     D = _dd(dd)
     return n * kappa(D) * sp.gamma(alpha(D) + 1) * beta ** (-alpha(D))
 
@@ -159,7 +186,10 @@ def crossover_exponents(dd=None) -> dict:
 
     bias ~ beta^{-1}; tangential fluctuation sd ~ sqrt(var_perp / n) ~ sqrt(beta^{p}/n) with p the exponent of
     :func:`clt_leading_terms`; they balance at beta = n^{e_cross}. The regime is subcritical while n_eff -> oo,
-    i.e. beta = n^e with e < e_crit.
+    i.e. beta = n^e with e < e_crit (docs/mathematics.md §5.5).
+
+    >>> crossover_exponents()
+    {'perp_power': d/2 - 3/2, 'e_cross': 2/(d + 1), 'e_crit': 2/(d - 1)}
     """
     D = _dd(dd)
     e = sp.Symbol("e", positive=True)

@@ -112,7 +112,15 @@ def dimension(d, name: str = "d", *, low: int = 2) -> int:
 
 
 def count(n, name: str = "n", *, low: int = 1) -> int:
-    """A number of keys, replicates, ...: an integer >= ``low``."""
+    """A number of keys, replicates, ...: an integer >= ``low``.
+
+    >>> count("1e12")
+    1000000000000
+    >>> count(0)
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: n must be an integer >= 1, got 0
+    """
     return integer(n, name, low=low)
 
 

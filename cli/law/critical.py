@@ -41,8 +41,6 @@ def _cdf_points(values):
 
 
 def run(args) -> int:
-    import mpmath
-
     from attnlimits.numerics.laws import poisson_limit as C
     from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.precision import check_digits
@@ -57,31 +55,27 @@ def run(args) -> int:
         out["kappa"] = decimal_string(prm.kappa, k)
     if args.route == "first_point":
         r = C.first_point_functionals(prm.alpha, prm.lam, k)
-        for key in ("E_W1", "E_sum_W2", "E_entropy"):
-            out[key] = decimal_string(r[key], k)
-        out["E_T"] = decimal_string(C.mean_T(prm.alpha, prm.lam, k), k)
+        fields = r.to_json(k)
+        out.update({key: fields[key] for key in ("E_W1", "E_sum_W2", "E_entropy", "E_T")})
     else:
         r = C.campbell_functionals(prm.alpha, prm.lam, k, k_max=5)
-        for j, x in enumerate(r["E_W"], 1):
-            out[f"E_W{j}"] = decimal_string(x, k)
-        with mpmath.workdps(k + 20):
-            top = mpmath.mpf(0)
-            for j, x in enumerate(r["E_W"], 1):
-                top += x
-                out[f"E_top{j}_mass"] = decimal_string(top, k)
-        for key in ("E_sum_W2", "E_entropy", "E_T", "E_log_T", "E_normal", "E_normal_sq", "E_tangential_sq"):
-            out[key] = decimal_string(r[key], k)
-        out["E_tangential_mean"] = "0"
-        if abs(prm.alpha - 1) == 0:
-            out["P_W1_gt_half"] = decimal_string(C.max_weight_tail(prm.lam, mpmath.mpf(1) / 2, k), k)
+        fields = r.to_json(k)
+        out.update({f"E_W{j}": x for j, x in enumerate(fields["E_W"], 1)})
+        out.update({f"E_top{j}_mass": x for j, x in enumerate(fields["E_top_mass"], 1)})
+        out.update({key: fields[key] for key in ("E_sum_W2", "E_entropy", "E_T", "E_log_T", "E_normal", "E_normal_sq",
+                                                 "E_tangential_sq")})
+        out["E_tangential_mean"] = "0"  # Σ W_j √(2 S_j) U_j is symmetric (module docstring of poisson_limit)
+        if prm.alpha == 1:
+            out["P_W1_gt_half"] = decimal_string(C.max_weight_tail(prm.lam, "0.5", k), k)
     if cdf_ws:
         from attnlimits.numerics.laws.max_weight import max_weight_cdf
 
-        out["P_W1_le"] = [{"w": wt, "value": decimal_string(max_weight_cdf(prm.alpha, prm.lam, mpmath.mpf(wt), k), k)}
+        # w goes in as the user's text, read by max_weight_cdf at its working precision
+        out["P_W1_le"] = [{"w": wt, "value": decimal_string(max_weight_cdf(prm.alpha, prm.lam, wt, k), k)}
                           for wt in cdf_ws]
         if not args.json:
             out["P_W1_le"] = {d["w"]: d["value"] for d in out["P_W1_le"]}
     out["route"] = args.route
-    out["seconds"] = f"{r['seconds']:.2f}"
+    out["seconds"] = f"{r.seconds:.2f}"
     emit(out, args.json, title="critical regime: Poisson limit functionals")
     return 0

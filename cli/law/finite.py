@@ -1,4 +1,4 @@
-"""``attnlimits law finite``: exact finite-n E w_(1) and E sum w^2 for uniform keys (notes §8)."""
+"""``attnlimits law finite``: exact finite-n E w_(1) and E sum w^2 for uniform keys (docs/mathematics.md §8)."""
 from __future__ import annotations
 
 from attnlimits.cli.common import add_digits, add_json, dimension_arg, emit, int_arg, positive_arg
@@ -20,15 +20,14 @@ def register(sub):
 
 def run(args) -> int:
     from attnlimits.numerics.laws import finite_n as F
-    from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.precision import check_digits
 
     k = check_digits(args.digits)
     beta = args.beta if args.beta is not None else F.beta_from_lambda(args.n, args.d, args.lam, k + 5)
     r = F.exact_finite(args.n, args.d, beta, k)
-    out = {"n": str(args.n), "d": str(args.d), "beta": decimal_string(r["beta"], k),
-           "E_W1": decimal_string(r["E_W1"], k), "E_sum_W2": decimal_string(r["E_sum_W2"], k),
-           "seconds": f"{r['seconds']:.2f}"}
+    fields = r.to_json(k)
+    out = {"n": str(args.n), "d": str(args.d), **{key: fields[key] for key in ("beta", "E_W1", "E_sum_W2")},
+           "seconds": f"{r.seconds:.2f}"}
     if args.lam is not None:
         out["lambda"] = str(args.lam)
     emit(out, args.json, title="exact finite-n attention weights")

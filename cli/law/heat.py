@@ -19,13 +19,11 @@ def register(sub):
 
 
 def run(args) -> int:
-    from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.laws.heat import heat_values
     from attnlimits.numerics.precision import check_digits
 
     digits = check_digits(args.digits)
     v = heat_values(args.d, args.degree, args.beta, digits)
-    out = {"d": str(args.d), "beta": str(args.beta), "degree": str(args.degree)}
-    out.update({k: decimal_string(v[k], digits) for k in ("eigenvalue", "heat_semigroup", "difference")})
+    out = {"d": str(args.d), "beta": str(args.beta), "degree": str(args.degree), **v.to_json(digits)}
     emit(out, args.json, title=f"Funk–Hecke vs heat semigroup, d = {args.d}, degree = {args.degree}")
     return 0

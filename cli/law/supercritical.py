@@ -1,4 +1,4 @@
-"""``attnlimits law supercritical``: collapse on the nearest key (paper 1, §3; notes §7)."""
+"""``attnlimits law supercritical``: collapse on the nearest key (paper 1, §3; docs/mathematics.md §7)."""
 from __future__ import annotations
 
 from attnlimits.cli.common import add_digits, add_json, dimension_arg, emit, positive_arg, real_arg
@@ -22,23 +22,10 @@ def register(sub):
 
 
 def run(args) -> int:
-    import mpmath
-
     from attnlimits.numerics.laws import supercritical as S
-    from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.precision import check_digits
-    from attnlimits.theory.validation import real
 
     k = check_digits(args.digits)
-    real(args.h, "h", low=0)
-    real(args.s, "s", low=0)
-    alpha = mpmath.mpf(args.d - 1) / 2 if args.d is not None else mpmath.mpf(args.alpha)
-    out = {"alpha": decimal_string(alpha, k),
-           "P_gap_gt_h": decimal_string(S.gap_survival(alpha, args.h, k), k),
-           "E_gap": decimal_string(S.gap_mean(alpha, k), k),
-           "P_nearest_gt_s_weibull": decimal_string(S.nearest_survival_limit(alpha, args.s, k), k)}
-    if alpha == 1 and args.lam is not None:
-        out["P_W1_gt_1_minus_eps"] = decimal_string(S.collapse_probability_alpha1(args.lam, args.eps, k), k)
-        out["E_output_excess"] = decimal_string(S.output_excess(args.lam, k), k)
-    emit(out, args.json, title="supercritical regime")
+    r = S.supercritical_laws(alpha=args.alpha, d=args.d, lam=args.lam, eps=args.eps, h=args.h, s=args.s, digits=k)
+    emit(r.to_json(k, skip_none=True), args.json, title="supercritical regime")
     return 0

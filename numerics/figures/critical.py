@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from attnlimits.numerics.figures.registry import FigureSpec, pyplot
+from attnlimits.numerics.figures.registry import FigureSpec, label_axes, pyplot, save_figure
 from attnlimits.numerics.progress import progress
 
 LAMBDAS = (0.1, 0.2, 0.35, 0.6, 1.0, 1.7, 3.0, 5.0, 10.0)
@@ -27,28 +27,24 @@ def top_weight_figure(path, *, seed: int = 7, reps: int = 400) -> None:
     plt = pyplot()
     lams = np.array(LAMBDAS)
     fig, ax = plt.subplots(figsize=(6.6, 4.4), constrained_layout=True)
-    limit = [float(alpha1_functionals(lam, 10)["E_W1"]) for lam in progress(lams, desc="limit curve")]
+    limit = [float(alpha1_functionals(lam, 10).E_W1) for lam in progress(lams, desc="limit curve")]
     ax.semilogx(lams, limit, "k-", lw=2, label="Poisson limit (n → ∞)")
     for i, n in enumerate(FINITE_N):
-        ex = [float(exact_finite(n, 3, lam * n / 2, 8, which=("E_W1",))["E_W1"])
+        ex = [float(exact_finite(n, 3, lam * n / 2, 8, which=("E_W1",)).E_W1)
               for lam in progress(lams, desc=f"exact n={n}")]
         ax.semilogx(lams, ex, color=f"C{i}", ls="--", lw=1.2, label=f"exact, n = {n}")
         if n <= 10**4:
             m, se = [], []
             for lam in lams:
                 r = replicates(n, 3, lam * n / 2, reps, seed, sampler="exact")
-                w = r["top"][:, 0]
+                w = r.top[:, 0]
                 m.append(w.mean())
                 se.append(w.std(ddof=1) / np.sqrt(reps))
             ax.errorbar(lams, m, yerr=se, fmt="o", ms=3, color=f"C{i}", capsize=2,
                         label=f"Monte Carlo, n = {n} ({reps} runs)")
-    ax.set_xlabel("λ  (β_n = λ (κ_d n)^(2/(d-1)), d = 3)")
-    ax.set_ylabel("E W_(1)  (expected largest weight)")
-    ax.set_title("Critical window, d = 3: subcritical (left) to collapse (right)", fontsize=10)
-    ax.legend(fontsize=7)
-    ax.grid(alpha=0.3)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    label_axes(ax, "λ  (β_n = λ (κ_d n)^(2/(d-1)), d = 3)", "E W_(1)  (expected largest weight)",
+               "Critical window, d = 3: subcritical (left) to collapse (right)", title_size=10, grid=True)
+    save_figure(fig, path)
 
 
 def ranked_weights_figure(path, *, seed: int = 11, reps: int = 4000, lam: float = 1.0) -> None:
@@ -60,29 +56,23 @@ def ranked_weights_figure(path, *, seed: int = 11, reps: int = 4000, lam: float 
     plt = pyplot()
     n = 10**12
     r = replicates(n, 3, lam * n / 2, reps, seed, sampler="orderstat")
-    top = r["top"]
+    top = r.top
     means = limit_functionals(parameters(d=3, lam=lam, digits=10), 10, 3)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
     bins = np.linspace(0, 1, 51)
     for k in range(3):
         ax1.hist(top[:, k], bins=bins, density=True, alpha=0.5, color=f"C{k}", label=f"W_({k + 1}), Monte Carlo")
-        ax1.axvline(float(means["E_W"][k]), color=f"C{k}", ls="--", lw=1.5,
-                    label=f"E W_({k + 1}) limit = {mpmath.nstr(means['E_W'][k], 5)}")
-    ax1.set_xlabel("weight")
-    ax1.set_ylabel("density")
-    ax1.set_title(f"Ranked weights at λ = {lam:g}, d = 3, n = 10^12 ({reps} runs)", fontsize=10)
-    ax1.legend(fontsize=7)
+        ax1.axvline(float(means.E_W[k]), color=f"C{k}", ls="--", lw=1.5,
+                    label=f"E W_({k + 1}) limit = {mpmath.nstr(means.E_W[k], 5)}")
+    label_axes(ax1, "weight", "density", f"Ranked weights at λ = {lam:g}, d = 3, n = 10^12 ({reps} runs)",
+               title_size=10)
     w = np.sort(top[:, 0])
     ax2.step(w, 1 - np.arange(1, w.size + 1) / w.size, where="post", label="Monte Carlo P(W_(1) > w)")
     ws = np.linspace(0.5, 0.999, 200)
     ax2.plot(ws, [float(max_weight_tail(lam, x, 12)) for x in ws], "k--",
              label="generalized Dickman law (w ≥ 1/2)")
-    ax2.set_xlabel("w")
-    ax2.set_ylabel("P(W_(1) > w)")
-    ax2.set_title("Largest weight: Monte Carlo against the closed form", fontsize=10)
-    ax2.legend(fontsize=7)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    label_axes(ax2, "w", "P(W_(1) > w)", "Largest weight: Monte Carlo against the closed form", title_size=10)
+    save_figure(fig, path)
 
 
 FIGURES = [

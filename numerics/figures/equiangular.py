@@ -17,7 +17,7 @@ import os
 import numpy as np
 
 from attnlimits.numerics.laws import almost_simplex as AS
-from attnlimits.numerics.figures.registry import FigureSpec
+from attnlimits.numerics.figures.registry import FigureSpec, label_axes, pyplot, save_figure
 
 __all__ = ["make_figures", "heatmap_data", "eta_curve_data"]
 
@@ -43,15 +43,9 @@ def eta_curve_data(d, n, rho, gammas, probes, seed):
     return np.array(out)
 
 
-def _plt():
-    from attnlimits.numerics.figures.registry import pyplot
-
-    return pyplot()
-
-
 def heatmap_figure(path, *, quick=False, seed=2510):
     """Paper 2, Figure 1: the mean angle ratio over (rho, gamma) for d = 2, 32, 512, with gamma = 1/(1 - rho)."""
-    plt = _plt()
+    plt = pyplot()
     n = 24 if quick else 256
     dims = (2, 32, 512)
     rhos = np.linspace(0.05, 0.9, 4 if quick else 30)
@@ -69,15 +63,14 @@ def heatmap_figure(path, *, quick=False, seed=2510):
     axes[0].set_ylabel(r"$\gamma$  ($\beta = \gamma \log n$)")
     axes[0].legend(loc="upper left")
     fig.colorbar(im, ax=axes, label="mean angle ratio")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)
 
 
 def eta_figure(path, *, quick=False, seed=2510):
     """Paper 2, Figure 2: eta against gamma (Hutchinson on Gaussian tokens) beside the exact equiangular curve."""
     from attnlimits.numerics.laws import equiangular as EQ
 
-    plt = _plt()
+    plt = pyplot()
     n = 24 if quick else 256
     dims = (2, 32, 512)
     rho = 0.5
@@ -94,12 +87,8 @@ def eta_figure(path, *, quick=False, seed=2510):
     ax.plot(gg[gg > gc], np.ones((gg > gc).sum()), "k:", label="supercritical limit (q = 1, d large); 0 below")
     ax.plot([gc], [0.25], "ks", label="critical limit 1/(4q)")
     ax.set_yscale("log")  # d = 2 tokens can nearly coincide and have small norms: eta spans decades
-    ax.set_xlabel(r"$\gamma$")
-    ax.set_ylabel(r"$\eta = \|\nabla_X X'\|_F^2/(nd)$")
-    ax.set_title(rf"$\rho = {rho}$, n = {n_eta}")
-    ax.legend(fontsize=8)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    label_axes(ax, r"$\gamma$", r"$\eta = \|\nabla_X X'\|_F^2/(nd)$", rf"$\rho = {rho}$, n = {n_eta}", legend_size=8)
+    save_figure(fig, path, dpi=110)
 
 
 #: the (d, n) grid of the critical-beta figure (the full table of the EXT.meeting.table claim is larger)
@@ -109,7 +98,7 @@ FIGURE_NS = (10**2, 10**4, 10**6, 10**9, 10**12)
 
 def critical_beta_figure(path, *, critical_rows=None):
     """beta_crit(n, d)/law against n for the three laws of :mod:`attnlimits.numerics.laws.critical_beta`."""
-    plt = _plt()
+    plt = pyplot()
     if critical_rows is None:
         from attnlimits.numerics.laws.critical_beta import table
 
@@ -118,16 +107,15 @@ def critical_beta_figure(path, *, critical_rows=None):
     keys = (("ratio_paper1_power", r"$\beta_{crit}/(\kappa_d n)^{2/(d-1)}$"),
             ("ratio_gaussian_scores", r"$\beta_{crit}/\sqrt{2 d \log n}$"),
             ("ratio_log_n", r"$\beta_{crit}/\log n$"))
-    ds = sorted({r["d"] for r in critical_rows})
+    ds = sorted({r.d for r in critical_rows})
     for ax, (k, lab) in zip(axes, keys):
         for d in ds:
-            rows = [r for r in critical_rows if r["d"] == d]
-            ax.loglog([r["n"] for r in rows], [r[k] for r in rows], "o-", label=f"d = {d}")
+            rows = [r for r in critical_rows if r.d == d]
+            ax.loglog([r.n for r in rows], [getattr(r, k) for r in rows], "o-", label=f"d = {d}")
         ax.set_xlabel("n")
         ax.set_title(lab)
     axes[0].legend(fontsize=8)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)
 
 
 def make_figures(out_dir, *, quick=False, seed=2510, critical_rows=None):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from attnlimits.numerics.figures.registry import FigureSpec, pyplot
+from attnlimits.numerics.figures.registry import FigureSpec, label_axes, pyplot, save_figure
 from attnlimits.theory.sphere import kappa
 
 # Moderate d only: kappa_d grows like 2^{(d-3)/2}, so for large d the asymptotic critical line is
@@ -19,6 +19,15 @@ DIMS = (3, 5, 9, 17)
 
 
 def phase_diagram(path) -> None:
+    """Write the phase diagram (log10 beta against log10 n) as a PNG to ``path``.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "phase.png"
+    ...     phase_diagram(path)
+    ...     path.read_bytes()[:4]
+    b'\\x89PNG'
+    """
     plt = pyplot()
     logn = np.linspace(1, 18, 200)
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
@@ -30,19 +39,16 @@ def phase_diagram(path) -> None:
         color = f"C{i}"
         ax.plot(logn, crit, color=color, lw=2, label=f"d = {d}: critical β*_n = (κ_d n)^(2/(d-1))")
         ax.plot(logn, cross, color=color, lw=1, ls="--", label=f"d = {d}: crossover n^(2/(d+1))")
-    ax.set_xlabel("log10 n  (context length)")
-    ax.set_ylabel("log10 β  (inverse temperature)")
-    ax.set_title("Regimes of softmax attention, uniform keys on S^(d-1)")
+    label_axes(ax, "log10 n  (context length)", "log10 β  (inverse temperature)",
+               "Regimes of softmax attention, uniform keys on S^(d-1)", legend_size=6.5, legend_loc="upper left",
+               grid=True)
     ax.text(0.03, 0.55, "above a solid line: supercritical\n(collapse on the nearest key)",
             transform=ax.transAxes, fontsize=8)
     ax.text(0.62, 0.05, "below a dashed line: subcritical,\nbias-dominated local average",
             transform=ax.transAxes, fontsize=8)
     ax.set_ylim(-0.5, 19)
-    ax.legend(fontsize=6.5, loc="upper left", ncol=1)
-    ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
+    save_figure(fig, path, dpi=130)
 
 
 FIGURES = [

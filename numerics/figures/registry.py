@@ -13,12 +13,15 @@ from typing import Callable
 
 from attnlimits.theory.validation import InputError
 
-__all__ = ["FigureSpec", "all_figures", "make_figures", "pyplot"]
+__all__ = ["FigureSpec", "all_figures", "make_figures", "pyplot", "label_axes", "save_figure"]
 
 
 @dataclasses.dataclass(frozen=True)
 class FigureSpec:
-    name: str  # file name without extension
+    """One figure: ``name`` (the PNG's file name without extension), ``caption`` (for the report), ``make(path)``
+    (writes the PNG) and ``area`` (the module that lists it, filled in by :func:`all_figures`)."""
+
+    name: str
     caption: str
     make: Callable[[Path], None]
     area: str = ""
@@ -36,7 +39,39 @@ def pyplot():
     return plt
 
 
+def label_axes(ax, xlabel: str, ylabel: str | None = None, title: str | None = None, *, title_size=None,
+               legend_size=7, legend_loc: str | None = None, grid: bool = False) -> None:
+    """The package's axis finish: x and y labels, a title (``title_size`` points, matplotlib's default if None),
+    a legend in ``legend_size`` points (None: no legend) at ``legend_loc`` (matplotlib's best place if None),
+    and a light grid (alpha 0.3) when ``grid``.
+
+    >>> plt = pyplot()
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [0, 1], label="diagonal")
+    >>> label_axes(ax, "x", "y", "title", title_size=9)
+    >>> ax.get_xlabel(), ax.get_ylabel(), ax.get_title(), [t.get_text() for t in ax.get_legend().get_texts()]
+    ('x', 'y', 'title', ['diagonal'])
+    >>> plt.close(fig)
+    """
+    ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title, **({} if title_size is None else {"fontsize": title_size}))
+    if legend_size is not None:
+        ax.legend(fontsize=legend_size, **({} if legend_loc is None else {"loc": legend_loc}))
+    if grid:
+        ax.grid(alpha=0.3)
+
+
+def save_figure(fig, path, dpi: int = 120) -> None:
+    """Write ``fig`` as a PNG at ``dpi`` to ``path`` and close it (figures are never shown)."""
+    fig.savefig(path, dpi=dpi)
+    pyplot().close(fig)
+
+
 def all_figures() -> list[FigureSpec]:
+    """Every registered figure: the ``FIGURES`` lists of the area modules, in module-name order."""
     import attnlimits.numerics.figures as pkg
 
     out = []

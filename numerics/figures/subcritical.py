@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from attnlimits.numerics.figures.registry import FigureSpec, pyplot
+from attnlimits.numerics.figures.registry import FigureSpec, label_axes, pyplot, save_figure
 
 
 def heat_figure(path) -> None:
@@ -23,25 +23,20 @@ def heat_figure(path) -> None:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
     for i, (d, ell) in enumerate(((3, 1), (3, 2), (3, 4), (16, 2))):
         vals = [heat_values(d, ell, f"{b:.12g}", 15) for b in betas]
-        eig = [float(v["eigenvalue"]) for v in vals]
-        heat = [float(v["heat_semigroup"]) for v in vals]
-        diff = [abs(float(v["difference"])) for v in vals]
+        eig = [float(v.eigenvalue) for v in vals]
+        heat = [float(v.heat_semigroup) for v in vals]
+        diff = [abs(float(v.difference)) for v in vals]
         c = f"C{i}"
         ax1.semilogx(betas, eig, color=c, lw=2, label=f"I_(l+nu)/I_nu, d={d}, l={ell}")
         ax1.semilogx(betas, heat, color=c, ls="--", lw=1)
         ax2.loglog(betas, diff, color=c, lw=2, label=f"d={d}, l={ell}")
         lead = ell * (ell + d - 2) / 4 / betas**2
         ax2.loglog(betas, lead, color=c, ls=":", lw=1)
-    ax1.set_xlabel("β")
-    ax1.set_ylabel("eigenvalue on degree-l harmonics")
-    ax1.set_title("Funk–Hecke eigenvalue (solid) vs heat semigroup e^(-l(l+d-2)/(2β)) (dashed)", fontsize=9)
-    ax1.legend(fontsize=7)
-    ax2.set_xlabel("β")
-    ax2.set_ylabel("|eigenvalue − heat semigroup|")
-    ax2.set_title("difference (solid) vs derived l(l+d-2)/(4β²) (dotted)", fontsize=9)
-    ax2.legend(fontsize=7)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    label_axes(ax1, "β", "eigenvalue on degree-l harmonics",
+               "Funk–Hecke eigenvalue (solid) vs heat semigroup e^(-l(l+d-2)/(2β)) (dashed)", title_size=9)
+    label_axes(ax2, "β", "|eigenvalue − heat semigroup|", "difference (solid) vs derived l(l+d-2)/(4β²) (dotted)",
+               title_size=9)
+    save_figure(fig, path)
 
 
 def gaussian_figure(path, *, n: int = 20000, reps: int = 2000, seed: int = 4) -> None:
@@ -57,17 +52,14 @@ def gaussian_figure(path, *, n: int = 20000, reps: int = 2000, seed: int = 4) ->
     for j, (d, beta) in enumerate(settings):
         v = clt_variances(d, beta, 15)
         r = replicates(n, d, beta, reps, seed, sampler="exact")
-        A = float(v["mean_resultant"])
-        par = (r["parallel"] - A) / math.sqrt(float(v["var_parallel"]) / n)
-        perp = r["perp_coord"] / math.sqrt(float(v["var_perp"]) / n)
+        A = float(v.mean_resultant)
+        par = (r.parallel - A) / math.sqrt(float(v.var_parallel) / n)
+        perp = r.perp_coord / math.sqrt(float(v.var_perp) / n)
         for ax, data, lab in ((axes[2 * j], par, "along q"), (axes[2 * j + 1], perp, "one coordinate of q⊥")):
             ax.hist(data, bins=50, density=True, alpha=0.6, label=f"{reps} runs, n = {n}")
             ax.plot(z, stats.norm.pdf(z), "k-", label="N(0, 1)")
-            ax.set_title(f"d = {d}, β = {beta:g}: {lab}", fontsize=9)
-            ax.set_xlabel("standardized output")
-            ax.legend(fontsize=7)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+            label_axes(ax, "standardized output", None, f"d = {d}, β = {beta:g}: {lab}", title_size=9)
+    save_figure(fig, path)
 
 
 FIGURES = [

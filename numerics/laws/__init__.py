@@ -8,14 +8,15 @@
   ``supercritical``: collapse, gap and nearest-distance laws.
 - ``finite_n``: exact finite-n E W_(1), E Σ W²; ``critical_beta``: the exact half-mass β;
   ``regime``: which regime an (n, d, β) is in.
+- ``weight_functionals``: ``WeightFunctionals``, the one typed result of every route to E W_(1), E Σ W², …
+  (the Poisson-limit routes and exact finite n).
 - ``equiangular`` and ``almost_simplex``: paper 2's equiangular tokens at β = γ log n.
 """
-from attnlimits.numerics.laws.cap import cap_probability, log_cap_probability
-from attnlimits.numerics.laws.finite_n import exact_finite
-from attnlimits.numerics.laws.poisson_limit import alpha1_functionals, campbell_functionals, first_point_functionals
-from attnlimits.numerics.laws.regime import regime_report
-from attnlimits.numerics.laws.sphere import constants, kappa_value
-from attnlimits.numerics.laws.subcritical import clt_variances
+from attnlimits.numerics.exports import lazy_exports
 
-__all__ = ["cap_probability", "log_cap_probability", "exact_finite", "alpha1_functionals", "campbell_functionals",
-           "first_point_functionals", "regime_report", "constants", "kappa_value", "clt_variances"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "cap_probability": "cap", "log_cap_probability": "cap", "exact_finite": "finite_n",
+    "alpha1_functionals": "poisson_limit", "campbell_functionals": "poisson_limit",
+    "first_point_functionals": "poisson_limit", "regime_report": "regime", "constants": "sphere",
+    "kappa_value": "sphere", "clt_variances": "subcritical", "WeightFunctionals": "weight_functionals",
+})

@@ -29,7 +29,11 @@ def _norms(X):
 
 
 def normalize(X):
-    """Pre-LN onto the unit sphere: y_i = x_i/|x_i|."""
+    """Pre-LN onto the unit sphere: y_i = x_i/|x_i|.
+
+    >>> normalize(np.array([[3.0, 4.0]])).tolist()
+    [[0.6, 0.8]]
+    """
     return X / _norms(X)[:, None]
 
 
@@ -40,7 +44,11 @@ def _softmax_rows(L):
 
 
 def layer(X, beta, alpha=0.0, *, return_attention=False):
-    """X' = softmax(beta Y Y^T) Y + alpha X with Y = LN(X) (rows are tokens)."""
+    """X' = softmax(beta Y Y^T) Y + alpha X with Y = LN(X) (rows are tokens).
+
+    >>> layer(np.array([[1.0, 0.0], [0.0, 2.0]]), 0.0).tolist()  # beta = 0: every output is the mean of the y_i
+    [[0.5, 0.5], [0.5, 0.5]]
+    """
     Y = normalize(X)
     A = _softmax_rows(beta * (Y @ Y.T))
     out = A @ Y + alpha * X
@@ -48,7 +56,12 @@ def layer(X, beta, alpha=0.0, *, return_attention=False):
 
 
 def jvp(X, V, beta, alpha=0.0):
-    """J V for the layer map at X (analytic, O(n^2 d)); V has the shape of X (or (k, n, d) for k probes)."""
+    """J V for the layer map at X (analytic, O(n^2 d)); V has the shape of X (or (k, n, d) for k probes).
+
+    >>> X = gaussian_tokens(4, 6, 0.5, np.random.default_rng(0))
+    >>> bool(np.abs(jvp(X, X, 3.0)).max() < 1e-12)  # alpha = 0: the layer ignores the norms, J X = 0
+    True
+    """
     Y = normalize(X)
     nr = _norms(X)
     A = _softmax_rows(beta * (Y @ Y.T))
@@ -66,7 +79,11 @@ def jvp(X, V, beta, alpha=0.0):
 
 def jacobian(X, beta, alpha=0.0):
     """The full (n d) x (n d) Jacobian from the block formula J_ij = (A_ij P_j + beta A_ij (y_j - m_i)(P_j y_i)^T
-    + [i=j] beta Cov_i P_i)/|x_j| (+ alpha I on the diagonal). Row index i*d + a, column j*d + b."""
+    + [i=j] beta Cov_i P_i)/|x_j| (+ alpha I on the diagonal). Row index i*d + a, column j*d + b.
+
+    >>> jacobian(np.array([[1.0, 0.0, 0.0]]), 0.0).tolist()  # one token: the projection P_perp onto e_1^perp
+    [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
     n, d = X.shape
     Y = normalize(X)
     nr = _norms(X)
@@ -87,7 +104,11 @@ def jacobian(X, beta, alpha=0.0):
 
 
 def eta_exact(X, beta, alpha=0.0):
-    """eta = |J|_F^2/(n d) from the full analytic Jacobian (small n d only)."""
+    """eta = |J|_F^2/(n d) from the full analytic Jacobian (small n d only).
+
+    >>> round(eta_exact(np.array([[1.0, 0.0, 0.0]]), 0.0), 12)  # one token: J = P_perp, eta = (d - 1)/d
+    0.666666666667
+    """
     n, d = X.shape
     if n * d > 6000:
         raise InputError(f"n*d = {n * d} is too large for the full Jacobian; use eta_hutchinson")
@@ -96,7 +117,12 @@ def eta_exact(X, beta, alpha=0.0):
 
 
 def eta_hutchinson(X, beta, probes, rng, alpha=0.0, batch=8):
-    """Hutchinson's estimate of eta with Rademacher probes: returns (mean, standard error, per-probe values)."""
+    """Hutchinson's estimate of eta with Rademacher probes: returns (mean, standard error, per-probe values).
+
+    >>> m, se, _ = eta_hutchinson(np.array([[1.0, 0.0, 0.0]]), 0.0, 4, np.random.default_rng(0))
+    >>> round(m, 12), se  # one token: |P_perp v|^2 = d - 1 for every sign vector v, so the estimate is exact
+    (0.666666666667, 0.0)
+    """
     n, d = X.shape
     probes = count(probes, "probes", low=2)
     vals = []
@@ -110,7 +136,11 @@ def eta_hutchinson(X, beta, probes, rng, alpha=0.0, batch=8):
 
 
 def gaussian_tokens(n, d, rho, rng):
-    """x_i = sqrt(rho) z_0 + sqrt(1 - rho) z_i, z ~ N(0, I_d/d): E<x_i, x_j> = rho, E|x_i|^2 = 1."""
+    """x_i = sqrt(rho) z_0 + sqrt(1 - rho) z_i, z ~ N(0, I_d/d): E<x_i, x_j> = rho, E|x_i|^2 = 1.
+
+    >>> gaussian_tokens(4, 8, 0.5, np.random.default_rng(0)).shape
+    (4, 8)
+    """
     n = count(n, "n", low=2)
     d = dimension(d)
     r = float(real(rho, "rho", low=0, high=1, high_open=True))
@@ -127,6 +157,10 @@ def angle_ratio(X, beta, alpha=0.0, *, return_attention=False):
     """Mean over pairs i != j of (1 - <y_i', y_j'>)/(1 - <y_i, y_j>) (paper 2, Figure 1), with the pair data.
 
     Pairs with <y_i, y_j> = 1 to rounding (coincident tokens, possible at d = 2) are left out.
+
+    >>> X = gaussian_tokens(5, 16, 0.5, np.random.default_rng(0))
+    >>> abs(angle_ratio(X, 0.0)[0]) < 1e-12  # beta = 0: all outputs are the mean, every angle collapses
+    True
     """
     Y = normalize(X)
     out, A = layer(X, beta, alpha, return_attention=True)
@@ -140,7 +174,11 @@ def angle_ratio(X, beta, alpha=0.0, *, return_attention=False):
 
 def self_weight_bounds(n, beta, rho1, rho2):
     """Deterministic bounds on A_ii when rho1 <= <y_i, y_j> <= rho2 for all i != j:
-    1/(1 + (n-1) e^{-beta(1-rho1)}) >= A_ii >= 1/(1 + (n-1) e^{-beta(1-rho2)})."""
+    1/(1 + (n-1) e^{-beta(1-rho1)}) >= A_ii >= 1/(1 + (n-1) e^{-beta(1-rho2)}).
+
+    >>> self_weight_bounds(10, 0.0, 0.2, 0.6)  # beta = 0: uniform weights, A_ii = 1/n
+    (0.1, 0.1)
+    """
     lo = 1.0 / (1.0 + (n - 1) * math.exp(-beta * (1 - rho2)))
     hi = 1.0 / (1.0 + (n - 1) * math.exp(-beta * (1 - rho1)))
     return lo, hi
@@ -151,6 +189,9 @@ def ratio_curve(n, d, rho, gammas, reps, seed, alpha=0.0):
 
     Returns an array (len(gammas), reps); replicate r uses PCG64(SeedSequence(seed).spawn(reps)[r]) and the
     same tokens serve every gamma (common random numbers, so the curve is smooth in gamma).
+
+    >>> ratio_curve(4, 8, 0.5, [0.5, 1.0], 3, seed=0).shape
+    (2, 3)
     """
     n = count(n, "n", low=2)
     positive_real(min(gammas), "gamma")

@@ -15,7 +15,7 @@ W_(1) is the largest attention weight. The critical beta is defined by the half-
   it tends to (d - 1) n^{2/(d-1)} for fixed d, to sqrt(2 (d - 1) log n) for log n << d, and is proportional to
   log n when d ~ c log n.
 
-Exact E W_(1) (paper 1 notes §8, rewritten; own implementation, independent of numerics/laws/finite_n.py of issue 4,
+Exact E W_(1) (docs/mathematics.md §8, rewritten; own implementation, independent of numerics/laws/finite_n.py of issue 4,
 which should replace ``expected_top_weight`` as the default evaluator after merge). With 1/(1 + R) =
 int_0^oo e^{-u(1 + R)} du and the top key at level x,
 
@@ -38,10 +38,11 @@ from typing import Callable
 import numpy as np
 from scipy import optimize, special
 
+from attnlimits.numerics.results import Result
 from attnlimits.theory.validation import InputError, choice, count, dimension, positive_real
 
 __all__ = ["SphereScores", "GaussianScores", "expected_top_weight", "critical_beta", "laws",
-           "CRITERIA", "table"]
+           "CRITERIA", "table", "AsymptoticLaws", "CriticalBetaRow", "critical_beta_row"]
 
 CRITERIA = ("half-mass",)
 
@@ -158,6 +159,10 @@ def critical_beta(n, d=None, *, law=None, criterion="half-mass", evaluator=None,
 
     ``evaluator(n, beta, law) -> E W_(1)`` defaults to :func:`expected_top_weight`; after merging issue 4
     it should be that module's exact evaluator.
+
+    >>> b = critical_beta(100, 3)  # d = 3: beta_crit / (kappa_3 n) tends to the Poisson-limit lambda_1/2
+    >>> round(b / 50, 3)
+    0.802
     """
     choice(criterion, "criterion", CRITERIA)
     n = count(n, "n", low=2)
@@ -182,11 +187,32 @@ def critical_beta(n, d=None, *, law=None, criterion="half-mass", evaluator=None,
 def _guess(n, law):
     if isinstance(law, GaussianScores):
         return math.sqrt(2 * math.log(n)) / law.sigma
-    return max(laws(n, law.d)["energy_entropy"], 1.0)
+    return max(laws(n, law.d).energy_entropy, 1.0)
 
 
-def laws(n, d) -> dict:
-    """The asymptotic laws beside beta_crit: paper 1, Gaussian scores, energy-entropy, and log n."""
+@dataclasses.dataclass(frozen=True)
+class AsymptoticLaws(Result):
+    """The asymptotic laws of the critical beta at (n, d) (module docstring), floats.
+
+    - ``paper1_power``: (kappa_d n)^{2/(d-1)}, paper 1's critical scale (d fixed, n -> oo).
+    - ``gaussian_scores``: sqrt(2 d log n), the random-energy (Gaussian score) law (d >> log n).
+    - ``energy_entropy``: (d - 1) x/(1 - x^2), x^2 = 1 - n^{-2/(d-1)}, the package's interpolation.
+    - ``log_n``: log n, paper 2's scale.
+    """
+
+    paper1_power: float
+    gaussian_scores: float
+    energy_entropy: float
+    log_n: float
+
+
+def laws(n, d) -> AsymptoticLaws:
+    """The asymptotic laws beside beta_crit: paper 1, Gaussian scores, energy-entropy, and log n.
+
+    >>> r = laws(100, 3)  # d = 3: (kappa_3 n)^{2/(d-1)} = n/2, sqrt(2 d log n) = sqrt(6 log 100)
+    >>> round(r.paper1_power, 10), round(r.gaussian_scores ** 2 / 6 - r.log_n, 10)
+    (50.0, 0.0)
+    """
     from attnlimits.theory.sphere import kappa
     import sympy as sp
 
@@ -196,22 +222,56 @@ def laws(n, d) -> dict:
     log_kappa = float(sp.N(sp.log(kappa(d)), 30))
     L = math.log(n)
     x2 = -math.expm1(-L / a)  # 1 - n^{-2/(d-1)}
-    return {
-        "paper1_power": math.exp((log_kappa + L) / a),  # (kappa_d n)^{2/(d-1)}
-        "gaussian_scores": math.sqrt(2 * d * L),  # sqrt(2 d log n)
-        "energy_entropy": (d - 1) * math.sqrt(x2) / (1 - x2),  # (d-1) x/(1-x^2)
-        "log_n": L,
-    }
+    return AsymptoticLaws(
+        paper1_power=math.exp((log_kappa + L) / a),  # (kappa_d n)^{2/(d-1)}
+        gaussian_scores=math.sqrt(2 * d * L),  # sqrt(2 d log n)
+        energy_entropy=(d - 1) * math.sqrt(x2) / (1 - x2),  # (d-1) x/(1-x^2)
+        log_n=L,
+    )
 
 
-def table(ds, ns, *, evaluator=None, progress_bar=True) -> list[dict]:
-    """beta_crit and the ratios beta_crit/law for every (d, n)."""
+@dataclasses.dataclass(frozen=True)
+class CriticalBetaRow(Result):
+    """beta_crit(n, d) beside the asymptotic laws and the ratios to them (floats; module docstring).
+
+    - ``d``, ``n``: the dimension and the number of keys.
+    - ``beta_crit``: the beta with E W_(1) = 1/2 (about 6 correct digits, double precision).
+    - ``paper1_power``, ``gaussian_scores``, ``energy_entropy``, ``log_n``: the laws of :class:`AsymptoticLaws`.
+    - ``ratio_paper1_power``, ``ratio_gaussian_scores``, ``ratio_energy_entropy``, ``ratio_log_n``:
+      beta_crit divided by each law (a ratio flat in n is the law that holds).
+    """
+
+    d: int
+    n: int
+    beta_crit: float
+    paper1_power: float
+    gaussian_scores: float
+    energy_entropy: float
+    log_n: float
+    ratio_paper1_power: float
+    ratio_gaussian_scores: float
+    ratio_energy_entropy: float
+    ratio_log_n: float
+
+
+def critical_beta_row(n, d, *, criterion="half-mass", evaluator=None) -> CriticalBetaRow:
+    """beta_crit(n, d) (:func:`critical_beta`), the laws (:func:`laws`) and the ratios beta_crit/law.
+
+    >>> r = critical_beta_row(100, 3)
+    >>> round(r.ratio_paper1_power, 3), r.ratio_log_n == r.beta_crit / r.log_n
+    (0.802, True)
+    """
+    b = critical_beta(n, d, criterion=criterion, evaluator=evaluator)
+    lw = laws(n, d)
+    values = {k: getattr(lw, k) for k in lw.fields()}
+    return CriticalBetaRow(d=dimension(d, low=2), n=count(n, "n", low=2), beta_crit=b, **values,
+                           **{f"ratio_{k}": b / v for k, v in values.items()})
+
+
+def table(ds, ns, *, evaluator=None, progress_bar=True) -> list[CriticalBetaRow]:
+    """:func:`critical_beta_row` for every (d, n)."""
     from attnlimits.numerics.progress import progress
 
-    rows = []
     pairs = [(d, n) for d in ds for n in ns]
-    for d, n in progress(pairs, desc="critical beta", disable=not progress_bar):
-        b = critical_beta(n, d, evaluator=evaluator)
-        lw = laws(n, d)
-        rows.append({"d": d, "n": n, "beta_crit": b, **{f"ratio_{k}": b / v for k, v in lw.items()}})
-    return rows
+    return [critical_beta_row(n, d, evaluator=evaluator)
+            for d, n in progress(pairs, desc="critical beta", disable=not progress_bar)]

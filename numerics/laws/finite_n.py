@@ -1,4 +1,4 @@
-"""Exact finite-n expectations of attention weights for n uniform keys on S^{d−1} (notes §8).
+"""Exact finite-n expectations of attention weights for n uniform keys on S^{d−1} (docs/mathematics.md §8).
 
 With X_i = ⟨q, K_i⟩, D_i = 1 − X_i, v_i = β D_i and Y_i = e^{−v_i} (the common factor e^{β} cancels
 in the weights w_i = Y_i/Σ_j Y_j), the identities 1/T = ∫ e^{−tT} dt and 1/T² = ∫ t e^{−tT} dt give,
@@ -13,7 +13,7 @@ The powers are taken as exp((n − 1) log1p(−x)), so n = 10^12 and beyond cost
 
 Routes: ``exact_finite`` (any d: Gauss panels in Arb with the cumulative A, DE trapezoid in log t);
 ``exact_finite_d3`` (d = 3: D is uniform on [0, 2], so Φ_n, A_n and n E[Y² e^{−tY}] are
-exponential integrals, and E w_(1) is the two-dimensional integral of notes §8 over (D_(1), τ)).
+exponential integrals, and E w_(1) is the two-dimensional integral of docs/mathematics.md §8 over (D_(1), τ)).
 """
 from __future__ import annotations
 
@@ -24,10 +24,12 @@ import mpmath
 from flint import arb
 
 from attnlimits.numerics.quadrature.campbell import FiniteIntensity, sweep
-from attnlimits.numerics.quadrature.double_exponential import de_integrate_split
+from attnlimits.numerics.quadrature.double_exponential import de_integrate_split, outer_log_integral
 from attnlimits.numerics.quadrature.gauss_panels import to_mpf
-from attnlimits.numerics.precision import arb_digits, check_digits, working_digits
-from attnlimits.theory.validation import InputError, count, dimension, positive_real
+from attnlimits.numerics.laws.weight_functionals import WeightFunctionals
+from attnlimits.numerics.precision import arb_digits, precise, working_digits
+from attnlimits.numerics.special.incomplete_gamma import ein
+from attnlimits.theory.validation import count, dimension, positive_real
 
 __all__ = ["exact_finite", "exact_E_W1", "exact_E_sum_W2", "exact_finite_d3", "beta_from_lambda"]
 
@@ -39,29 +41,42 @@ def _check(n, d, beta):
     return n, d
 
 
+@precise
 def beta_from_lambda(n, d, lam, digits: int = 20):
-    """β = λ (κ_d n)^{1/α}, α = (d−1)/2 (notes §3)."""
+    """β = λ (κ_d n)^{1/α}, α = (d−1)/2 (docs/mathematics.md §3).
+
+    >>> import mpmath
+    >>> mpmath.nstr(beta_from_lambda(1000, 3, 1, digits=20), 15)  # d = 3: κ = 1/2, α = 1, β = λ n/2
+    '500.0'
+    """
     from attnlimits.theory import sphere
 
     n, d = count(n, "n"), dimension(d)
     positive_real(lam, "lambda")
-    with working_digits(digits):
-        k = mpmath.mpf(str(sphere.kappa(d).evalf(digits + 30)))
-        a = mpmath.mpf(d - 1) / 2
-        return +(mpmath.mpf(lam) * (k * n) ** (1 / a))
+    k = mpmath.mpf(str(sphere.kappa(d).evalf(digits + 30)))
+    a = mpmath.mpf(d - 1) / 2
+    return mpmath.mpf(lam) * (k * n) ** (1 / a)
 
 
-def exact_finite(n, d, beta, digits: int = 20, *, which=("E_W1", "E_sum_W2"), n_nodes: int = 24) -> dict:
+@precise
+def exact_finite(n, d, beta, digits: int = 20, *, which=("E_W1", "E_sum_W2"),
+                 n_nodes: int = 24) -> WeightFunctionals:
     """Exact E w_(1) and E Σ w² for n uniform keys on S^{d−1} at inverse temperature β (any n ≥ 1).
 
-    Returns mpmath numbers (``digits`` significant digits) and diagnostics (nodes, seconds).
+    Returns a :class:`WeightFunctionals` with E_W1 (unless ``which`` leaves it out), E_sum_W2 (``digits``
+    significant digits), n, d, beta and the diagnostics outer_nodes, outer_error, seconds.
+
+    >>> import mpmath
+    >>> r = exact_finite(1, 3, 2, digits=10)  # one key takes all the mass
+    >>> mpmath.nstr(r.E_W1, 10), mpmath.nstr(r.E_sum_W2, 10)
+    ('1.0', '1.0')
     """
     n, d = _check(n, d, beta)
-    digits = check_digits(digits)
     want_w1 = "E_W1" in which
     t0 = time.perf_counter()
     guard = int(math.log10(n)) + 5 if n > 1 else 5
-    with working_digits(digits + guard) as dg, arb_digits(digits + guard):
+    # log10 n + 5 digits beyond the gate's: the power exp((n − 1) log1p(−x)) multiplies the relative error of x by n
+    with working_digits(digits + guard), arb_digits(digits + guard):
         b = mpmath.mpf(beta)
         model = FiniteIntensity(n, d, arb(b))
 
@@ -79,7 +94,7 @@ def exact_finite(n, d, beta, digits: int = 20, *, which=("E_W1", "E_sum_W2"), n_
                 out.append(tt * r["I"][0])
             return [to_mpf(y) for y in out]
 
-        # scale of T = Σ e^{−v_i}: E T = n e^{−β} 0F1(; d/2; β²/4) (notes §5 with the factor e^{−β})
+        # scale of T = Σ e^{−v_i}: E T = n e^{−β} 0F1(; d/2; β²/4) (docs/mathematics.md §5 with the factor e^{−β})
         logET = mpmath.log(n) - b + mpmath.log(mpmath.hyp0f1(mpmath.mpf(d) / 2, b * b / 4))
         c = -logET
         bits = mpmath.mp.prec
@@ -97,16 +112,12 @@ def exact_finite(n, d, beta, digits: int = 20, *, which=("E_W1", "E_sum_W2"), n_
             # scaled to that length would be too coarse near c (and near the edge of the support at
             # 2β, which matters when all n keys can be far), so each gets its own exp-sinh map
             centers = [c] + ([2 * b] if hi > 2 * b and _edge_matters(n, d, float(b), bits) else [])
-            vals, nodes, err = de_integrate_split(integrand, centers=centers, lo=lo, hi=hi, digits=digits + 2)
+            r = de_integrate_split(integrand, centers=centers, lo=lo, hi=hi, digits=digits + 2)
         else:
-            from attnlimits.numerics.laws.poisson_limit import _outer
-
-            vals, nodes, err = _outer(integrand, c, lo, hi, digits + 2)
-        res = {"E_sum_W2": vals[0], "n": n, "d": d, "beta": b, "outer_nodes": nodes, "outer_error": err}
-        if want_w1:
-            res["E_W1"] = vals[1]
-    res["seconds"] = time.perf_counter() - t0
-    return res
+            r = outer_log_integral(integrand, c, lo, hi, digits + 2)
+        vals, nodes, err = r.value, r.nodes, r.error
+        return WeightFunctionals(E_W1=vals[1] if want_w1 else None, E_sum_W2=vals[0], n=n, d=d, beta=b,
+                                 outer_nodes=nodes, outer_error=err, seconds=time.perf_counter() - t0)
 
 
 def _edge_matters(n: int, d: int, beta: float, bits: int) -> bool:
@@ -124,37 +135,39 @@ def _edge_matters(n: int, d: int, beta: float, bits: int) -> bool:
 
 def exact_E_W1(n, d, beta, digits: int = 20):
     """Exact E w_(1) (the largest attention weight) for n uniform keys on S^{d−1}."""
-    return exact_finite(n, d, beta, digits, which=("E_W1",))["E_W1"]
+    return exact_finite(n, d, beta, digits, which=("E_W1",)).E_W1
 
 
 def exact_E_sum_W2(n, d, beta, digits: int = 20):
     """Exact E Σ w_i² for n uniform keys on S^{d−1} (one outer integral; no cumulative part)."""
-    return exact_finite(n, d, beta, digits, which=("E_sum_W2",))["E_sum_W2"]
+    return exact_finite(n, d, beta, digits, which=("E_sum_W2",)).E_sum_W2
 
 
-def _ein(z):
-    from attnlimits.numerics.laws.poisson_limit import _ein as ein
-
-    return ein(z)
-
-
-def exact_finite_d3(n, beta, digits: int = 15, *, which=("E_W1", "E_sum_W2")) -> dict:
+@precise
+def exact_finite_d3(n, beta, digits: int = 15, *, which=("E_W1", "E_sum_W2")) -> WeightFunctionals:
     """d = 3 by closed-form inner integrals (independent of the Gauss-panel route).
 
-    D uniform on [0, 2] gives, with τ = t e^{−β D_(1)} conditioning on the nearest key (notes §8):
+    D uniform on [0, 2] gives, with τ = t e^{−β D_(1)} conditioning on the nearest key (docs/mathematics.md §8):
     E w_(1) = n ∫_0^2 (1/2) ∫_0^∞ e^{−τ} (1 − δ/2 − G(τ, δ))^{n−1} dτ dδ,
     G(τ, δ) = (Ein(τ) − Ein(τ e^{−β(2−δ)}))/(2β)   (DLMF 6.2.3 for Ein);
     E Σ w² = ∫ t n E[Y² e^{−tY}] (E e^{−tY})^{n−1} dt with
     E e^{−tY} = (E_1(t e^{−2β}) − E_1(t))/(2β), n E[Y² e^{−tY}] = n (γ(2, t) − γ(2, t e^{−2β}))/(2β t²).
+    Returns a :class:`WeightFunctionals` (E_W1, E_sum_W2 as ``which`` asks; n, d = 3, beta, seconds).
+
+    >>> import mpmath
+    >>> r = exact_finite_d3(2, 4, digits=10, which=("E_sum_W2",))
+    >>> # n = 2: Σ w² = w² + (1 − w)², |D_1 − D_2| has the density (2 − z)/2 on [0, 2]
+    >>> ref = mpmath.quad(lambda z: (2 - z) / 2 * (1 + mpmath.exp(-8 * z)) / (1 + mpmath.exp(-4 * z)) ** 2, [0, 2])
+    >>> mpmath.nstr(r.E_sum_W2, 10), mpmath.nstr(ref, 10)
+    ('0.7933007359', '0.7933007359')
     """
     n = count(n, "n")
     positive_real(beta, "beta")
-    digits = check_digits(digits)
     t0 = time.perf_counter()
     guard = int(math.log10(n)) + 5
+    # log10 n + 5 digits beyond the gate's: the power (1 − x)^{n−1} multiplies the relative error of x by n
     with working_digits(digits + guard):
         b = mpmath.mpf(beta)
-        ein = _ein
 
         def G(tau, dl):
             return (ein(tau) - ein(tau * mpmath.exp(-b * (2 - dl)))) / (2 * b)
@@ -210,6 +223,4 @@ def exact_finite_d3(n, beta, digits: int = 15, *, which=("E_W1", "E_sum_W2")) ->
         pts = sorted(set([s_lo, c - 20, c - 5, c, c + 5, c + 20] + [x for x in (2 * b, b) if s_lo < x < s_hi] + [s_hi]))
         pts = [p for p in pts if s_lo <= p <= max(s_hi, c + 20)]
         s2 = mpmath.quad(f2, pts) if "E_sum_W2" in which else None
-        res = {k: v for k, v in (("E_W1", w1), ("E_sum_W2", s2)) if v is not None}
-    res["seconds"] = time.perf_counter() - t0
-    return res
+        return WeightFunctionals(E_W1=w1, E_sum_W2=s2, n=n, d=3, beta=b, seconds=time.perf_counter() - t0)

@@ -27,7 +27,7 @@ import numpy as np
 import sympy as sp
 from scipy import stats as _st
 
-from attnlimits.numerics.precision import check_digits, working_digits
+from attnlimits.numerics.precision import precise
 from attnlimits.theory.local_exponent import PolarLaw, theta, u
 from attnlimits.theory.validation import InputError, count, real
 
@@ -44,42 +44,45 @@ def _direction_mean(f, m, lo, hi):
                        [mpmath.acos(hi), mpmath.acos(lo)])
 
 
-def distance_cdf(law: PolarLaw, t, digits=15, *, guard=5):
-    """P(D <= t) for ``law`` at finite t by nested quadrature (see the module docstring).
+@precise(guard=5)
+def distance_cdf(law: PolarLaw, t, digits=15):
+    """P(D <= t) for ``law`` at finite t by nested quadrature (see the module docstring, docs/mathematics.md §9).
 
-    Smooth integrands on finite intervals: ``guard`` extra digits suffice for tanh-sinh quadrature.
+    Smooth integrands on finite intervals: 5 guard digits suffice for tanh-sinh quadrature.
+
+    >>> from attnlimits.theory.key_laws import uniform
+    >>> distance_cdf(uniform(3), "0.5", 15)  # d = 3: X is uniform on [-1, 1], P(D <= t) = t/2
+    mpf('0.25')
     """
     if not isinstance(law, PolarLaw):
         raise InputError("distance_cdf needs a PolarLaw")
     t = real(t, "t", low=0, high=2, low_open=True)
-    digits = check_digits(digits)
     m = int(law.m)
-    with working_digits(digits, guard=guard):
-        p = sp.lambdify((theta, u), law.density.evalf(digits + 20), "mpmath")
-        g = None if law.support is None else sp.lambdify((theta, u), law.support.evalf(digits + 20), "mpmath")
-        cm = mpmath.gamma(mpmath.mpf(m) / 2) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma(mpmath.mpf(m - 1) / 2))
-        depends_u = u in law.density.free_symbols or law.support is not None
+    p = sp.lambdify((theta, u), law.density.evalf(digits + 20), "mpmath")
+    g = None if law.support is None else sp.lambdify((theta, u), law.support.evalf(digits + 20), "mpmath")
+    cm = mpmath.gamma(mpmath.mpf(m) / 2) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma(mpmath.mpf(m - 1) / 2))
+    depends_u = u in law.density.free_symbols or law.support is not None
 
-        def H(th):
-            if not depends_u:
-                return p(th, 0)
-            if m == 2:
-                return sum(p(th, s) * (1 if g is None or g(th, s) >= 0 else 0) for s in (1, -1)) / 2
-            lo, hi = mpmath.mpf(-1), mpmath.mpf(1)
-            if g is not None:
-                # g is affine in u for the catalog's supports: the region is an interval of u
-                g0, g1 = g(th, 0), g(th, 1) - g(th, 0)
-                if g1 == 0:
-                    return _direction_mean(lambda uu: p(th, uu), m, lo, hi) if g0 >= 0 else mpmath.mpf(0)
-                u0 = -g0 / g1
-                lo, hi = (max(lo, u0), hi) if g1 > 0 else (lo, min(hi, u0))
-                if lo >= hi:
-                    return mpmath.mpf(0)
-            return _direction_mean(lambda uu: p(th, uu), m, lo, hi)
+    def H(th):
+        if not depends_u:
+            return p(th, 0)
+        if m == 2:
+            return sum(p(th, s) * (1 if g is None or g(th, s) >= 0 else 0) for s in (1, -1)) / 2
+        lo, hi = mpmath.mpf(-1), mpmath.mpf(1)
+        if g is not None:
+            # g is affine in u for the catalog's supports: the region is an interval of u
+            g0, g1 = g(th, 0), g(th, 1) - g(th, 0)
+            if g1 == 0:
+                return _direction_mean(lambda uu: p(th, uu), m, lo, hi) if g0 >= 0 else mpmath.mpf(0)
+            u0 = -g0 / g1
+            lo, hi = (max(lo, u0), hi) if g1 > 0 else (lo, min(hi, u0))
+            if lo >= hi:
+                return mpmath.mpf(0)
+        return _direction_mean(lambda uu: p(th, uu), m, lo, hi)
 
-        th_t = mpmath.acos(1 - mpmath.mpf(t))
-        pts = [mpmath.mpf(0)] + (_kinks(g, th_t) if g is not None else []) + [th_t]
-        return mpmath.quad(lambda th: cm * mpmath.sin(th) ** (m - 2) * H(th), pts)
+    th_t = mpmath.acos(1 - mpmath.mpf(t))
+    pts = [mpmath.mpf(0)] + (_kinks(g, th_t) if g is not None else []) + [th_t]
+    return mpmath.quad(lambda th: cm * mpmath.sin(th) ** (m - 2) * H(th), pts)
 
 
 def _kinks(g, th_t, grid=256):
@@ -111,16 +114,27 @@ def _kinks(g, th_t, grid=256):
     return sorted(out)
 
 
+@precise
 def leading_ratio(law: PolarLaw, alpha, kappa, t, digits=15):
-    """F(t) / (kappa t^alpha) for the exact finite-t CDF F of ``law``."""
-    with working_digits(digits):
-        k = mpmath.mpf(str(sp.N(kappa, digits + 20)))
-        a = mpmath.mpf(str(sp.N(alpha, digits + 20)))
-        return distance_cdf(law, t, digits) / (k * mpmath.mpf(t) ** a)
+    """F(t) / (kappa t^alpha) for the exact finite-t CDF F of ``law`` (-> 1 as t -> 0 for the engine's alpha, kappa).
+
+    >>> import sympy
+    >>> from attnlimits.theory.key_laws import uniform
+    >>> leading_ratio(uniform(3), 1, sympy.Rational(1, 2), "0.5", 15)  # d = 3: F(t) = t/2 exactly
+    mpf('1.0')
+    """
+    k = mpmath.mpf(str(sp.N(kappa, digits + 20)))
+    a = mpmath.mpf(str(sp.N(alpha, digits + 20)))
+    return distance_cdf(law, t, digits) / (k * mpmath.mpf(t) ** a)
 
 
 def wood_vmf_w(d, kappa0, size, rng):
-    """``size`` draws of W = <mu, K> for K ~ vMF(mu, kappa0) on S^{d-1} by Wood's (1994) rejection algorithm."""
+    """``size`` draws of W = <mu, K> for K ~ vMF(mu, kappa0) on S^{d-1} by Wood's (1994) rejection algorithm.
+
+    >>> w = wood_vmf_w(3, 2.0, 200000, np.random.default_rng(0))
+    >>> round(float(w.mean()), 2)  # E W = A_3(kappa0) = coth 2 - 1/2 = 0.537...
+    0.54
+    """
     d = count(d, "d", low=2)
     k = float(kappa0)
     if k == 0:
@@ -152,7 +166,12 @@ def _tilt(wv, phi, d, rng):
 
 
 def sample_distance(law: PolarLaw, size, seed):
-    """``size`` exact draws of D = 1 - <q, K> for a catalog law (uniform, vmf, cap, subsphere)."""
+    """``size`` exact draws of D = 1 - <q, K> for a catalog law (uniform, vmf, cap, subsphere).
+
+    >>> from attnlimits.theory.key_laws import uniform
+    >>> round(float(sample_distance(uniform(3), 200000, 1).mean()), 2)  # d = 3: D is uniform on [0, 2]
+    1.0
+    """
     size = count(size, "size")
     seed = count(seed, "seed", low=0)
     rng = np.random.Generator(np.random.PCG64(seed))

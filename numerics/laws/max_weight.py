@@ -1,4 +1,4 @@
-"""The distribution function of the largest limiting weight W_(1) (paper 1, §3; notes §3–4).
+"""The distribution function of the largest limiting weight W_(1) (paper 1, §3; docs/mathematics.md §3–4).
 
 Points v_j of a Poisson process with intensity ρ(v) = α λ^{−α} v^{α−1} on (0, ∞), Λ(v) = (v/λ)^α,
 y_j = e^{−v_j}, T = Σ y_j, W_(1) = y_(1)/T. Put x = (1 − w)/w, so that W_(1) > w ⇔ R < x with
@@ -44,20 +44,23 @@ meets the positive axis); the routes keep it below the working precision.
 """
 from __future__ import annotations
 
-import functools
+import dataclasses
 import math
 import time
 
 import mpmath
 from flint import acb, acb_poly, arb, arb_series, ctx
 
-from attnlimits.numerics.laws.poisson_limit import _exgamma_table
+from attnlimits.numerics.quadrature.double_exponential import DERule, SinhMap
+from attnlimits.numerics.quadrature.gauss_gumbel import gumbel_rule
 from attnlimits.numerics.quadrature.gauss_panels import gl_rule, to_mpf
-from attnlimits.numerics.precision import bits_for, check_digits, working_digits
+from attnlimits.numerics.precision import arb_digits, bits_for, precise
+from attnlimits.numerics.results import Result
+from attnlimits.numerics.special.incomplete_gamma import scaled_upper_gamma_table
 from attnlimits.theory.validation import InputError, positive_real, real
 
 __all__ = ["max_weight_cdf", "max_weight_sf", "max_weight_sf_first_point", "max_weight_sf_mecke", "laplace_closure",
-           "conditional_cdf_R", "J_MAX"]
+           "conditional_cdf_R", "J_MAX", "MaxWeightTail", "LaplaceClosure"]
 
 #: Largest number of terms (−E)^j/j! of the first-point route: w ≥ 1/(J_MAX + 1).
 J_MAX = 12
@@ -65,69 +68,43 @@ J_MAX = 12
 _LN10 = math.log(10)
 
 
+@dataclasses.dataclass(frozen=True)
+class MaxWeightTail(Result):
+    """P(W_(1) > w) by one route (``first_point`` or ``mecke``; module docstring), with diagnostics.
+
+    - ``sf``: the survival function P(W_(1) > w), an mpf carrying the requested digits.
+    - ``terms``: terms j = 0..J of the E-expansion summed (first-point route only).
+    - ``outer_nodes``, ``outer_error``: nodes and error estimate of the average over the first point
+      (first-point route only).
+    - ``seconds``: wall time.
+    """
+
+    sf: object
+    terms: int | None = None
+    outer_nodes: int | None = None
+    outer_error: object = None
+    seconds: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class LaplaceClosure(Result):
+    """Both sides of τ ∫_0^∞ e^{−τx} P(R < x | v_1 = u) dx = e^{−F(τ; u)} (:func:`laplace_closure`).
+
+    - ``lhs``: the left side, from the conditional law of the first-point route (Hankel sums).
+    - ``rhs``: the right side e^{−F(τ; u)}, from the power series of F alone.
+    - ``seconds``: wall time.
+    """
+
+    lhs: object
+    rhs: object
+    seconds: float | None = None
+
+
 def _validate(alpha, lam, w):
     a = mpmath.mpf(positive_real(alpha, "alpha"))
     la = mpmath.mpf(positive_real(lam, "lambda"))
     wv = mpmath.mpf(real(w, "w", low=0, high=1, low_open=True, high_open=True))
     return a, la, wv
-
-
-@functools.lru_cache(maxsize=8)
-def gumbel_rule(n: int, digits: int):
-    """The n-point Gauss rule for the standard Gumbel density e^{−t − e^{−t}} on ℝ (nodes, weights as arb).
-
-    Moments μ_k = E G^k from the cumulants κ_1 = γ, κ_k = (k−1)! ζ(k) (log Γ(1 − z), DLMF 5.7.3);
-    recurrence coefficients by Chebyshev's algorithm (Gautschi, Orthogonal Polynomials (2004), Alg. 2.1)
-    at digits + 4n guard digits (the moment map is ill-conditioned); nodes by Newton's method on the
-    monic orthogonal polynomial from the double-precision Jacobi eigenvalues; Christoffel weights.
-    The same rule serves E_G[Λ̃(ℓ + G)] and the average over the first point (log Γ_1 = −G in law).
-    """
-    import numpy as np
-
-    old = ctx.prec
-    ctx.prec = bits_for(digits + 4 * n + 30)
-    try:
-        K = 2 * n
-        kap = [arb(0), arb.const_euler()] + [arb.fac_ui(k - 1) * arb(k).zeta() for k in range(2, K + 1)]
-        mu = [arb(1)]
-        for m in range(1, K + 1):
-            mu.append(sum((arb.bin_uiui(m - 1, k - 1) * kap[k] * mu[m - k] for k in range(1, m + 1)), arb(0)))
-        sig_prev, sig = [arb(0)] * (K + 1), mu[:]
-        a, b = [mu[1] / mu[0]], [mu[0]]
-        for k in range(1, n):
-            new = [arb(0)] * (K + 1)
-            for l in range(k, K - k):
-                new[l] = sig[l + 1] - a[k - 1] * sig[l] - b[k - 1] * sig_prev[l]
-            a.append(new[k + 1] / new[k] - sig[k] / sig[k - 1])
-            b.append(new[k] / sig[k - 1])
-            sig_prev, sig = sig, new
-        off = [math.sqrt(float(x.mid())) for x in b[1:]]
-        jac = np.diag([float(x.mid()) for x in a]) + np.diag(off, 1) + np.diag(off, -1)
-        nodes, weights = [], []
-        tol = 10.0 ** (-digits - 10)
-        for x0 in np.linalg.eigvalsh(jac):
-            x = arb(float(x0))
-            for it in range(100):
-                p0, p1, d0, d1 = arb(0), arb(1), arb(0), arb(0)
-                for k in range(n):
-                    p2 = (x - a[k]) * p1 - (b[k] * p0 if k else 0)
-                    d2 = p1 + (x - a[k]) * d1 - (b[k] * d0 if k else 0)
-                    p0, p1, d0, d1 = p1, p2, d1, d2
-                dx = p1 / d1
-                x = (x - dx).mid()
-                if it > 2 and abs(float(dx.mid())) < tol * max(1.0, abs(float(x))):
-                    break
-            p0, p1, norm = arb(0), arb(1), b[0]
-            ssum = 1 / norm
-            for k in range(n - 1):
-                p0, p1 = p1, (x - a[k]) * p1 - (b[k] * p0 if k else 0)
-                norm = norm * b[k + 1]
-                ssum += p1 * p1 / norm
-            nodes.append(x)
-            weights.append((1 / ssum).mid())
-        return tuple(nodes), tuple(weights)
-    finally:
-        ctx.prec = old
 
 
 def _rule_size(digits: int) -> int:
@@ -160,23 +137,18 @@ class _Gumbel:
             self.trap = None
 
     def _trapezoid(self):
-        """Nodes of a trapezoid rule in ξ, t = 1 + 4 sinh ξ: robust when the branch point t = −ℓ of the
-        power is near the bulk of the density (the Gauss rule then converges slowly). The strip of
-        analyticity is |Im ξ| < 0.2, so the step 2π·0.2/K gives an error near e^{−K}."""
+        """Nodes of a trapezoid rule in ξ, t = 1 + 4 sinh ξ (the engine's ``SinhMap``, one fixed level):
+        robust when the branch point t = −ℓ of the power is near the bulk of the density (the Gauss rule
+        then converges slowly). The strip of analyticity is |Im ξ| < 0.2, so the step 2π·0.2/K gives an
+        error near e^{−K} (an a priori step, docs/mathematics.md §11)."""
         A = 4.0
         K = self.work * _LN10 + 10
         t_lo = -math.log(K)
         t_hi = K + float(self.alpha.mid()) * math.log(K + float(self.alpha.mid())) + 10
         h = 2 * math.pi * 0.2 / K
-        xs, xe = math.asinh((t_lo - 1) / A), math.asinh((t_hi - 1) / A)
-        nodes = []
-        k = int(math.floor(xs / h))
-        while k * h <= xe + h:
-            xi = arb(k) * arb(h)
-            t = 1 + A * xi.sinh()
-            nodes.append((acb(t), arb(h) * A * xi.cosh() * (-t - (-t).exp()).exp()))
-            k += 1
-        return nodes
+        rule = DERule(SinhMap(1, A, A, -math.asinh((t_lo - 1) / A), math.asinh((t_hi - 1) / A)), h0=h,
+                      arithmetic="arb")
+        return [(acb(t), w * (-t - (-t).exp()).exp()) for t, w in rule.nodes(0)]
 
     def __call__(self, ell: acb) -> acb:
         if self.integer:
@@ -248,7 +220,7 @@ class _Conditional:
         if u == 0:
             eg = [model.al.gamma()] * M
         else:
-            eg = _exgamma_table(model.al, [m * u for m in ms])
+            eg = scaled_upper_gamma_table(model.al, [m * u for m in ms])
         coeffs = [arb(0)]
         fact = arb(1)
         for m in ms:
@@ -378,9 +350,16 @@ def _conditional_sum(model: _Model, u: arb, x, J: int, digits: int):
     return total
 
 
+@precise
 def conditional_cdf_R(alpha, lam, u, x, digits: int = 30):
-    """P(R < x | v_1 = u): the law of R = Σ_{j≥2} e^{−(v_j − v_1)} given the first point (first-point route)."""
-    digits = check_digits(digits)
+    """P(R < x | v_1 = u): the law of R = Σ_{j≥2} e^{−(v_j − v_1)} given the first point (first-point route;
+    docs/mathematics.md §4).
+
+    >>> import mpmath
+    >>> # α = 1: R is generalised Dickman GD(1/λ) whatever u, P(R < x) = e^{−γ/λ} x^{1/λ}/Γ(1 + 1/λ) for x ≤ 1
+    >>> mpmath.nstr(conditional_cdf_R(1, 1, "0.5", 1, digits=15), 15), mpmath.nstr(mpmath.exp(-mpmath.euler), 15)
+    ('0.561459483566885', '0.561459483566885')
+    """
     a = mpmath.mpf(positive_real(alpha, "alpha"))
     la = mpmath.mpf(positive_real(lam, "lambda"))
     uu = mpmath.mpf(positive_real(u, "u"))
@@ -388,89 +367,57 @@ def conditional_cdf_R(alpha, lam, u, x, digits: int = 30):
     J = int(mpmath.ceil(xx)) - 1
     if J > J_MAX:
         raise InputError(f"x = {x} needs {J} terms of the E-expansion; at most {J_MAX} (x <= {J_MAX + 1}) are supported")
-    with working_digits(digits):
-        old = ctx.prec
-        ctx.prec = bits_for(digits + 15)
-        try:
-            model = _Model(a, la, digits + 15)
-            v = _conditional_sum(model, arb(uu), xx, J, digits + 10)
-        finally:
-            ctx.prec = old
-        return to_mpf(v)
+    model = _Model(a, la, digits + 15)
+    return to_mpf(_conditional_sum(model, arb(uu), xx, J, digits + 10))
 
 
 def _outer_average(f, alpha, digits: int, h0: float = 0.25):
-    """E f(Γ_1^{1/α}), Γ_1 ~ Exp(1): trapezoid in y = log Γ_1^{1/α} after the sinh map
-    y = (a/2)(e^x − e^{−x}), a = 2/α (double-exponential decay on both sides: e^{−e^{αy}} on the right,
-    e^{αy} on the left); f returns an arb. Step halving re-uses the nodes; the DE error of I(h/2) is about
-    δ² with δ = |I(h) − I(h/2)|, and the loop stops when δ² < 10^{−digits−2} (relative).
+    """E f(Γ_1^{1/α}), Γ_1 ~ Exp(1), f returning an arb: the engine's DE trapezoid in y = log Γ_1^{1/α}
+    with the sinh map y = a sinh x, a = 2/α (double-exponential decay on both sides: e^{−e^{αy}} on the
+    right, e^{αy} on the left), under its one stopping rule (docs/mathematics.md §11).
     Returns (value, nodes, error estimate)."""
     al = float(alpha)
     a = 2.0 / al
     K = (digits + 5) * _LN10
     y_lo = -(K + 5) / al
     y_hi = math.log(K + 10) / al + 1
-    x_lo = -math.asinh(-y_lo / a)
-    x_hi = math.asinh(y_hi / a)
-    cache = {}
     alpha_a = arb(alpha)
 
-    def node(k, h):
-        key = (k * h)
-        if key not in cache:
-            x = arb(k) * arb(h)
-            y = arb(a) * x.sinh()
-            dy = arb(a) * x.cosh()
-            g = (alpha_a * y).exp()  # Γ_1
-            cache[key] = f((y).exp()) * alpha_a * g * (-g).exp() * dy
-        return cache[key]
+    def integrand(y):
+        g = (alpha_a * y).exp()  # Γ_1; e^{−g} dg = α g e^{−g} dy
+        return f(y.exp()) * alpha_a * g * (-g).exp()
 
-    def trap(h):
-        tot = arb(0)
-        for k in range(int(math.floor(x_lo / h)), int(math.ceil(x_hi / h)) + 1):
-            tot += node(k, h)
-        return tot * h
-
-    h = h0
-    prev = trap(h)
-    err = None
-    for _ in range(8):
-        h /= 2
-        cur = trap(h)
-        delta = abs(float(((cur - prev) / cur).mid())) if cur != 0 else 0.0
-        prev = cur
-        err = delta ** 2
-        if err < 10.0 ** (-digits - 2):
-            break
-    return prev, len(cache), err
+    rule = DERule(SinhMap(0, a, a, math.asinh(-y_lo / a), math.asinh(y_hi / a)), h0=h0, arithmetic="arb")
+    r = rule.integrate(integrand, digits, max_level=8)
+    return r.value, r.nodes, float(r.error)
 
 
-def max_weight_sf_first_point(alpha, lam, w, digits: int = 30) -> dict:
+@precise
+def max_weight_sf_first_point(alpha, lam, w, digits: int = 30) -> MaxWeightTail:
     """P(W_(1) > w) = E_{v_1} P(R < (1−w)/w | v_1) (module docstring, route ``first_point``).
 
-    The average over v_1 = λ Γ_1^{1/α} is the DE trapezoid of ``_outer_average``.
+    The average over v_1 = λ Γ_1^{1/α} is a DE trapezoid in log Γ_1^{1/α} (docs/mathematics.md §11).
+
+    >>> import mpmath
+    >>> r = max_weight_sf_first_point(1, 1, "0.5", digits=10)  # α = λ = 1, w = 1/2: e^{−γ} (Dickman)
+    >>> mpmath.nstr(r.sf, 10), r.terms
+    ('0.5614594836', 1)
     """
-    digits = check_digits(digits)
     a, la, wv = _validate(alpha, lam, w)
     t0 = time.perf_counter()
-    with working_digits(digits) as dg:
-        x = (1 - wv) / wv
-        J = int(mpmath.ceil(x)) - 1
-        if J > J_MAX:
-            raise InputError(f"w = {w} is below 1/{J_MAX + 1}: the first-point route sums at most {J_MAX} "
-                             "terms of its expansion")
-        work = dg + 10
-        old = ctx.prec
-        ctx.prec = bits_for(work + 10)
-        try:
-            model = _Model(a, la, work)
-            val, nodes, err = _outer_average(lambda uu: _conditional_sum(model, model.la * uu, x, J, work),
-                                             a, dg)
-        finally:
-            ctx.prec = old
-        sf = to_mpf(val)
-    return {"sf": sf, "terms": J + 1, "outer_nodes": nodes, "outer_error": err,
-            "seconds": time.perf_counter() - t0}
+    x = (1 - wv) / wv
+    J = int(mpmath.ceil(x)) - 1
+    if J > J_MAX:
+        raise InputError(f"w = {w} is below 1/{J_MAX + 1}: the first-point route sums at most {J_MAX} "
+                         "terms of its expansion")
+    work = digits + 10
+    # the conditional sums are formed to work = digits + 10 digits, in Arb with 10 guard digits beyond that
+    with arb_digits(work, guard=10):
+        model = _Model(a, la, work)
+        val, nodes, err = _outer_average(lambda uu: _conditional_sum(model, model.la * uu, x, J, work),
+                                         a, digits)
+    return MaxWeightTail(sf=to_mpf(val), terms=J + 1, outer_nodes=nodes, outer_error=err,
+                         seconds=time.perf_counter() - t0)
 
 
 def _edge_growth(alpha, lam, r0: float, K: float) -> float:
@@ -487,100 +434,113 @@ def _edge_growth(alpha, lam, r0: float, K: float) -> float:
     return worst
 
 
-def max_weight_sf_mecke(alpha, lam, w, digits: int = 30) -> dict:
-    """P(W_(1) > w) for w ≥ 1/2 by the Mecke formula (module docstring, route ``mecke``)."""
-    digits = check_digits(digits)
+@precise
+def max_weight_sf_mecke(alpha, lam, w, digits: int = 30) -> MaxWeightTail:
+    """P(W_(1) > w) for w ≥ 1/2 by the Mecke formula (module docstring, route ``mecke``).
+
+    >>> import mpmath
+    >>> r = max_weight_sf_mecke(1, 1, "0.5", digits=15)  # α = λ = 1, w = 1/2: e^{−γ} (Dickman)
+    >>> mpmath.nstr(r.sf, 15), mpmath.nstr(mpmath.exp(-mpmath.euler), 15)
+    ('0.561459483566885', '0.561459483566885')
+    """
     a, la, wv = _validate(alpha, lam, w)
     if wv < mpmath.mpf(1) / 2:
         raise InputError("the Mecke route holds for w >= 1/2 (at most one weight exceeds w)")
     t0 = time.perf_counter()
-    with working_digits(digits) as dg:
-        x = (1 - wv) / wv
-        work = dg + 10
-        K = work * _LN10
-        integer_alpha = a == int(a)
-        # circle radius: 1 for integer α; otherwise the branch error, about e^{−r0 (1 − x)} (the weight of
-        # the principal branch on y = e^{−v} > 1 against e^{s x}), must stay below e^{−1.1 K}
-        if not integer_alpha and x > mpmath.mpf("0.8"):
-            raise InputError("for non-integer alpha the Mecke route covers w >= 5/9 only; use the first-point route")
-        r0 = 1.0 if integer_alpha else max(1.0, 1.1 * K / float(1 - x))
-        growth = _edge_growth(a, la, r0, K)
-        if growth > 60 * _LN10:
-            # on the cut, Re Φ̃ < 0 where α arg(Log s) > π/2 (large α): e^{−Φ̃} reaches e^{growth} and the
-            # edge integral is a cancellation the quadrature cannot resolve
-            raise InputError(f"the Mecke route would lose {growth / _LN10:.0f} digits to cancellation at "
-                             f"alpha = {mpmath.nstr(a, 6)}, lambda = {mpmath.nstr(la, 6)}; use the first-point route")
-        S0 = max(40.0, 1.2 * K, r0 * float(x) + 5)
-        extra = S0 / _LN10 + r0 * float(x) / _LN10 + growth / _LN10 + 15
-        old = ctx.prec
-        ctx.prec = bits_for(work + extra)
-        try:
-            model = _Model(a, la, work)
-            cond = _Conditional(model, arb(0), S0, work)  # Φ = F(·; 0)
-            xa = arb(x)
+    x = (1 - wv) / wv
+    work = digits + 10
+    K = work * _LN10
+    integer_alpha = a == int(a)
+    # circle radius: 1 for integer α; otherwise the branch error, about e^{−r0 (1 − x)} (the weight of
+    # the principal branch on y = e^{−v} > 1 against e^{s x}), must stay below e^{−1.1 K}
+    if not integer_alpha and x > mpmath.mpf("0.8"):
+        raise InputError("for non-integer alpha the Mecke route covers w >= 5/9 only; use the first-point route")
+    r0 = 1.0 if integer_alpha else max(1.0, 1.1 * K / float(1 - x))
+    growth = _edge_growth(a, la, r0, K)
+    if growth > 60 * _LN10:
+        # on the cut, Re Φ̃ < 0 where α arg(Log s) > π/2 (large α): e^{−Φ̃} reaches e^{growth} and the
+        # edge integral is a cancellation the quadrature cannot resolve
+        raise InputError(f"the Mecke route would lose {growth / _LN10:.0f} digits to cancellation at "
+                         f"alpha = {mpmath.nstr(a, 6)}, lambda = {mpmath.nstr(la, 6)}; use the first-point route")
+    S0 = max(40.0, 1.2 * K, r0 * float(x) + 5)
+    extra = S0 / _LN10 + r0 * float(x) / _LN10 + growth / _LN10 + 15
+    # Arb carries `extra` digits beyond work = digits + 10: e^s (F − F̃) cancels like e^{−Re s} up to |s| = S0,
+    # the circle like e^{r0 x}, the edges like e^{growth}
+    with arb_digits(work, guard=extra):
+        model = _Model(a, la, work)
+        cond = _Conditional(model, arb(0), S0, work)  # Φ = F(·; 0)
+        xa = arb(x)
 
-            def Phi(z: acb) -> acb:
-                # entire Φ: power series for |z| <= S0; beyond (z on the positive axis) Φ̃ + O(e^{−z})
-                if float(abs(z).mid()) <= S0:
-                    return cond.F(z)
-                return model.Ftilde(z, arb(0))
+        def Phi(z: acb) -> acb:
+            # entire Φ: power series for |z| <= S0; beyond (z on the positive axis) Φ̃ + O(e^{−z})
+            if float(abs(z).mid()) <= S0:
+                return cond.F(z)
+            return model.Ftilde(z, arb(0))
 
-            # circle s = r0 e^{iφ}, φ ∈ [0, π]: (1/π) ∫ Re f dφ, f = −e^{−Φ̃(s)} Φ(−s x)
-            ra = arb(r0)
-            circ = arb(0)
-            # the integrand turns with e^{−s x}: about r0 x radians over the half circle
-            n_gl = 2 * int(work) + 20 + int(1.5 * r0 * float(x))
-            rule = gl_rule(n_gl)
-            for xj, wj in zip(rule.x, rule.w):
-                phi = arb.pi() * (xj + 1) / 2
-                s = ra * acb(phi.cos(), phi.sin())
-                f = -(-model.Ftilde(s, arb(0))).exp() * Phi(-s * xa)
-                circ += wj * f.real
-            circ = circ / 2  # dφ = (π/2) dx, times 1/π
+        # circle s = r0 e^{iφ}, φ ∈ [0, π]: (1/π) ∫ Re f dφ, f = −e^{−Φ̃(s)} Φ(−s x)
+        ra = arb(r0)
+        circ = arb(0)
+        # the integrand turns with e^{−s x}: about r0 x radians over the half circle
+        n_gl = 2 * int(work) + 20 + int(1.5 * r0 * float(x))
+        rule = gl_rule(n_gl)
+        for xj, wj in zip(rule.x, rule.w):
+            phi = arb.pi() * (xj + 1) / 2
+            s = ra * acb(phi.cos(), phi.sin())
+            f = -(-model.Ftilde(s, arb(0))).exp() * Phi(-s * xa)
+            circ += wj * f.real
+        circ = circ / 2  # dφ = (π/2) dx, times 1/π
 
-            # edges: (1/π) ∫_{log r0}^∞ Im f(e^{t + iπ}) dt
-            def edge(t):
-                q = arb(mpmath.exp(t))
-                s = acb(-q, 0)
-                ell_s = acb(q.log(), arb.pi())  # Log s on the upper edge
-                Ft = model.gumbel(ell_s)
-                f = -(-Ft).exp() * Phi(acb(q * xa))
-                return to_mpf(f.imag)
+        # edges: (1/π) ∫_{log r0}^∞ Im f(e^{t + iπ}) dt
+        def edge(t):
+            q = arb(mpmath.exp(t))
+            ell_s = acb(q.log(), arb.pi())  # Log s on the upper edge, s = −q
+            Ft = model.gumbel(ell_s)
+            f = -(-Ft).exp() * Phi(acb(q * xa))
+            return to_mpf(f.imag)
 
-            t_lo = mpmath.log(r0)
-            # decay of e^{−Φ̃} on the edge: Λ(log q) reaches K at log q = λ K^{1/α}
-            t_hi = float(la) * K ** (1 / float(a)) + 40
-            pts = [t_lo] + [t for t in (t_lo + 1, t_lo + 4, t_lo + 10, t_lo + 30, t_lo + 100, t_lo + 300)
-                            if t < t_hi] + [t_hi]
-            with mpmath.workdps(mpmath.mp.dps + int(growth / _LN10) + 5):
-                edges = mpmath.quad(edge, pts) / mpmath.pi
-        finally:
-            ctx.prec = old
-        sf = to_mpf(circ) + edges
-    return {"sf": sf, "seconds": time.perf_counter() - t0}
+        t_lo = mpmath.log(r0)
+        # decay of e^{−Φ̃} on the edge: Λ(log q) reaches K at log q = λ K^{1/α}
+        t_hi = float(la) * K ** (1 / float(a)) + 40
+        pts = [t_lo] + [t for t in (t_lo + 1, t_lo + 4, t_lo + 10, t_lo + 30, t_lo + 100, t_lo + 300)
+                        if t < t_hi] + [t_hi]
+        with mpmath.workdps(mpmath.mp.dps + int(growth / _LN10) + 5):
+            edges = mpmath.quad(edge, pts) / mpmath.pi
+    return MaxWeightTail(sf=to_mpf(circ) + edges, seconds=time.perf_counter() - t0)
 
 
 def max_weight_sf(alpha, lam, w, digits: int = 30, route: str = "first_point"):
-    """P(W_(1) > w) as an mpf carrying ``digits`` significant digits (module docstring)."""
+    """P(W_(1) > w) as an mpf carrying ``digits`` significant digits: the ``sf`` of
+    :func:`max_weight_sf_first_point` or :func:`max_weight_sf_mecke` (module docstring).
+
+    >>> import mpmath
+    >>> mpmath.nstr(max_weight_sf(1, 1, "0.5", digits=15, route="mecke"), 15)  # e^{−γ} (Dickman)
+    '0.561459483566885'
+    """
     if route not in ("first_point", "mecke"):
         raise InputError(f"route must be first_point or mecke, got {route!r}")
     f = max_weight_sf_first_point if route == "first_point" else max_weight_sf_mecke
-    return f(alpha, lam, w, digits)["sf"]
+    return f(alpha, lam, w, digits).sf
 
 
+@precise
 def max_weight_cdf(alpha, lam, w, digits: int = 30, route: str = "first_point"):
     """P(W_(1) ≤ w) = 1 − P(W_(1) > w) for 0 < w < 1 and any α, λ > 0.
 
     W_(1) has no lower bound other than 0 (R is unbounded) and no atom; P(W_(1) ≤ w) is positive for every
     w ∈ (0, 1). When it is small the survival function is computed with as many more digits as 1 − P loses,
     so the result carries ``digits`` significant digits. The first-point route covers w ≥ 1/(J_MAX + 1),
-    the Mecke route w ≥ 1/2.
+    the Mecke route w ≥ 1/2. Give α, λ, w as strings (or mpf at full precision) to have them read at the
+    working precision: a float such as 0.6 is the binary number nearest to 0.6.
+
+    >>> import mpmath
+    >>> mpmath.nstr(max_weight_cdf(1, 1, "0.5", digits=15, route="mecke"), 15)  # 1 − e^{−γ}
+    '0.438540516433115'
     """
-    digits = check_digits(digits)
-    a, la, wv = _validate(alpha, lam, w)
+    _validate(alpha, lam, w)  # bad input fails here, before any work; each route parses the raw inputs
     extra = 0
     for _ in range(3):
-        sf = max_weight_sf(a, la, wv, digits + extra, route)
+        sf = max_weight_sf(alpha, lam, w, digits + extra, route)
+        # 1 − sf loses the leading digits of sf when P(W_(1) ≤ w) is small: 20 digits beyond those of sf
         with mpmath.workdps(digits + extra + 20):
             cdf = 1 - sf
             if cdf <= 0:
@@ -593,41 +553,42 @@ def max_weight_cdf(alpha, lam, w, digits: int = 30, route: str = "first_point"):
     return cdf
 
 
-def laplace_closure(alpha, lam, u, tau, digits: int = 25) -> dict:
+@precise
+def laplace_closure(alpha, lam, u, tau, digits: int = 25) -> LaplaceClosure:
     """τ ∫_0^∞ e^{−τx} P(R < x | v_1 = u) dx against e^{−F(τ; u)}: the conditional law of the first-point
     route against its defining Laplace transform (the power series of ``numerics.laws.poisson_limit``, summed at
     real τ with τ/ln 10 extra digits), which uses none of the Gumbel/Hankel machinery.
 
     The x-integral is tanh-sinh (mpmath.quad) on [k, k+1] (the law has a kink at every integer) up to
     X with e^{−τX} < 10^{−digits−5}, plus e^{−τX} for the rest (P(R < x) ≤ 1 there and → 1).
+
+    >>> import mpmath
+    >>> r = laplace_closure(2, 1, "0.7", 30, digits=8)
+    >>> mpmath.nstr(r.lhs, 8), mpmath.nstr(r.rhs, 8)
+    ('9.8350577e-11', '9.8350577e-11')
     """
-    digits = check_digits(digits)
     a = mpmath.mpf(positive_real(alpha, "alpha"))
     la = mpmath.mpf(positive_real(lam, "lambda"))
     uu = mpmath.mpf(positive_real(u, "u"))
     tt = mpmath.mpf(positive_real(tau, "tau"))
     t0 = time.perf_counter()
-    with working_digits(digits) as dg:
-        work = dg + 10
-        X = float((work + 5) * _LN10 / tt)
-        if X > J_MAX + 1:
-            raise InputError(f"tau = {tau} is too small: the closure needs x up to {X:.1f} > {J_MAX + 1}")
-        old = ctx.prec
-        ctx.prec = bits_for(work + 10)
-        try:
-            model = _Model(a, la, work)
-            ua = arb(uu)
+    work = digits + 10
+    X = float((work + 5) * _LN10 / tt)
+    if X > J_MAX + 1:
+        raise InputError(f"tau = {tau} is too small: the closure needs x up to {X:.1f} > {J_MAX + 1}")
+    # the conditional sums are formed to work = digits + 10 digits, in Arb with 10 guard digits beyond that
+    with arb_digits(work, guard=10):
+        model = _Model(a, la, work)
+        ua = arb(uu)
 
-            def cdf(x):
-                J = int(mpmath.ceil(x)) - 1
-                return to_mpf(_conditional_sum(model, ua, x, J, work))
+        def cdf(x):
+            J = int(mpmath.ceil(x)) - 1
+            return to_mpf(_conditional_sum(model, ua, x, J, work))
 
-            pts = [mpmath.mpf(k) for k in range(0, int(math.ceil(X)))] + [mpmath.mpf(X)]
-            lhs = tt * mpmath.quad(lambda x: mpmath.exp(-tt * x) * cdf(x), pts) + mpmath.exp(-tt * X)
-            # right side: e^{−F(τ; u)} with F's alternating series at τ/ln 10 extra digits
-            ctx.prec = bits_for(work + float(tt) / _LN10 + 20)
+        pts = [mpmath.mpf(k) for k in range(0, int(math.ceil(X)))] + [mpmath.mpf(X)]
+        lhs = tt * mpmath.quad(lambda x: mpmath.exp(-tt * x) * cdf(x), pts) + mpmath.exp(-tt * X)
+        # right side: e^{−F(τ; u)} with F's alternating series at τ/ln 10 extra digits
+        with arb_digits(work, guard=float(tt) / _LN10 + 20):
             cond = _Conditional(model, ua, float(tt) + 1, work)
             rhs = to_mpf((-cond.F(acb(arb(tt)))).exp().real)
-        finally:
-            ctx.prec = old
-        return {"lhs": +lhs, "rhs": +rhs, "seconds": time.perf_counter() - t0}
+    return LaplaceClosure(lhs=lhs, rhs=rhs, seconds=time.perf_counter() - t0)

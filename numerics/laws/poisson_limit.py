@@ -1,4 +1,4 @@
-"""Functionals of the critical-regime Poisson limit at high precision (paper 1, §3–4; notes §3–4).
+"""Functionals of the critical-regime Poisson limit at high precision (paper 1, §3–4; docs/mathematics.md §3–4).
 
 The ranked limiting weights are W_(j) = y_(j)/T, y = e^{−v}, where the v-points form a Poisson
 process with intensity ρ(v) = α λ^{−α} v^{α−1} (``theory.poisson_limit``). Three routes:
@@ -26,7 +26,7 @@ process with intensity ρ(v) = α λ^{−α} v^{α−1} (``theory.poisson_limit`
 
 ``alpha1``       (α = 1 only) the one-dimensional closed forms of ``theory.poisson_limit``.
 
-Normal and tangential output components (notes §4): S_j = v_j/λ, so
+Normal and tangential output components (docs/mathematics.md §4): S_j = v_j/λ, so
 (κn)^{1/α}(1 − ⟨q, y⟩) → N = Σ W_j S_j with E N = E Σ W v/λ, E N² = E(Σ W v)²/λ², and
 (κn)^{1/(2α)} P_⊥ y → Σ W_j √(2 S_j) U_j, whose mean is 0 and E|·|² = 2 E Σ W² v / λ.
 """
@@ -39,9 +39,13 @@ import mpmath
 from flint import arb, arb_poly, ctx
 
 from attnlimits.numerics.quadrature.campbell import LimitIntensity, sweep
+from attnlimits.numerics.quadrature.double_exponential import (DERule, ExponentialMap, SinhMap, de_integrate,
+                                                                outer_log_integral)
 from attnlimits.numerics.quadrature.gauss_panels import gl_rule, to_mpf
-from attnlimits.numerics.precision import arb_digits, check_digits, working_digits
-from attnlimits.theory.validation import InputError, positive_real
+from attnlimits.numerics.laws.weight_functionals import WeightFunctionals
+from attnlimits.numerics.precision import arb_digits, precise, working_digits
+from attnlimits.numerics.special.incomplete_gamma import ein, scaled_upper_gamma_table
+from attnlimits.theory.validation import InputError, integer, positive_real, real
 
 __all__ = ["LimitParameters", "parameters", "campbell_functionals", "first_point_functionals",
            "alpha1_functionals", "max_weight_tail", "mean_T", "limit_functionals"]
@@ -61,14 +65,15 @@ class LimitParameters:
 
 
 def parameters(*, alpha=None, d=None, lam=None, c=None, kappa=None, digits: int = 30) -> LimitParameters:
-    """Resolve (α, λ) from d or α and from λ or c (c requires κ, which d supplies: κ_d of notes §2).
+    """Resolve (α, λ) from d or α and from λ or c (c requires κ, which d supplies: κ_d of docs/mathematics.md §2).
 
-    β_n = λ (κ n)^{1/α} = c n^{1/α}, hence λ = c κ^{−1/α} (notes §3).
+    β_n = λ (κ n)^{1/α} = c n^{1/α}, hence λ = c κ^{−1/α} (docs/mathematics.md §3).
     """
     from attnlimits.theory import sphere
 
-    digits = check_digits(digits)
-    with mpmath.workdps(digits + 30):
+    # 30 guard digits (not the gate's 15): α, κ and λ are inputs of every later computation, which carries
+    # its own 15 guard digits on top of the digits it was asked for
+    with working_digits(digits, guard=30) as digits:
         if d is not None:
             if alpha is not None:
                 raise InputError("give d or alpha, not both")
@@ -99,156 +104,139 @@ def sp_str(expr, digits):
     return str(expr.evalf(digits))
 
 
+@precise
 def mean_T(alpha, lam, digits: int = 30):
-    """E T = Γ(α+1) λ^{−α} (Campbell's first moment)."""
-    with working_digits(digits):
-        alpha, lam = mpmath.mpf(alpha), mpmath.mpf(lam)
-        return +(mpmath.gamma(alpha + 1) * lam ** (-alpha))
+    """E T = Γ(α+1) λ^{−α}, Campbell's first moment of T = Σ e^{−v_j} (docs/mathematics.md §4).
+
+    >>> import mpmath
+    >>> mpmath.nstr(mean_T("0.5", 1, digits=20), 15)  # Γ(3/2) = √π/2
+    '0.886226925452758'
+    """
+    positive_real(alpha, "alpha")
+    positive_real(lam, "lambda")
+    return _mean_T(alpha, lam)
+
+
+def _mean_T(alpha, lam):
+    """E T at the current working precision (inputs already checked)."""
+    alpha, lam = mpmath.mpf(alpha), mpmath.mpf(lam)
+    return mpmath.gamma(alpha + 1) * lam ** (-alpha)
 
 
 # ---------------------------------------------------------------- route 1: Campbell in t
 
 
-def _outer(integrand, c, lo, hi, digits):
-    """DE trapezoid over s ∈ [lo, hi] centred at c (``numerics.quadrature.double_exponential``)."""
-    from attnlimits.numerics.quadrature.double_exponential import de_integrate
+@precise
+def campbell_functionals(alpha, lam, digits: int = 30, k_max: int = 5, *, n_nodes: int = 24,
+                         steep=None) -> WeightFunctionals:
+    """All Campbell-route functionals of the limit law (module docstring; docs/mathematics.md §4).
 
-    # scales at most 4: a long tail (e^{−Φ} ~ t^{−1/λ} for α = 1 and large λ) then costs a wider x-range,
-    # not a coarser grid at the centre (λ = 4, α = 1: 632 nodes at 30 digits where scale 17 needed 2115)
-    aL = 2 * max(1, min(2, (c - lo) / 60))
-    aR = 2 * max(1, min(2, (hi - c) / 60))
-    xl = mpmath.log(2 * (c - lo) / aL + 1)
-    xr = mpmath.log(2 * (hi - c) / aR + 1)
-    return de_integrate(integrand, center=c, a_left=aL, a_right=aR, x_left=xl, x_right=xr, digits=digits)
+    Fills E_W (k = 1..k_max), E_W1, E_top_mass, E_sum_W2, E_sum_Wv, E_log_T, E_entropy, E_sum_Wv_sq,
+    E_sum_W2v, E_normal, E_normal_sq, E_tangential_sq, E_T and the diagnostics of :class:`WeightFunctionals`.
 
-
-def campbell_functionals(alpha, lam, digits: int = 30, k_max: int = 5, *, n_nodes: int = 24, steep=None) -> dict:
-    """All Campbell-route functionals of the limit law (see module docstring); mpmath values.
-
-    Keys: E_W (list, k = 1..k_max), E_sum_W2, E_sum_Wv, E_log_T, E_entropy, E_sum_Wv_sq, E_sum_W2v,
-    E_normal, E_normal_sq, E_tangential_sq, E_T, seconds.
+    >>> import mpmath
+    >>> r = campbell_functionals(1, 1, digits=10, k_max=2)
+    >>> mpmath.nstr(r.E_W1, 10), mpmath.nstr(mpmath.exp(-mpmath.euler), 10)  # α = λ = 1: E W_(1) = e^{−γ}
+    ('0.5614594836', '0.5614594836')
+    >>> mpmath.nstr(r.E_top_mass[1], 10)  # E (W_(1) + W_(2))
+    '0.7943243071'
     """
-    digits = check_digits(digits)
     t0 = time.perf_counter()
-    with working_digits(digits) as dg, arb_digits(digits):
-        alpha, lam = mpmath.mpf(alpha), mpmath.mpf(lam)
-        al, la = arb(alpha), arb(lam)
-        model = LimitIntensity(al, la)
-        keys = ["sumW2", "sumWv", "logT", "sumWv_sq", "sumW2v"]
+    alpha = mpmath.mpf(positive_real(alpha, "alpha"))
+    lam = mpmath.mpf(positive_real(lam, "lambda"))
+    k_max = integer(k_max, "k_max", low=0)
+    al, la = arb(alpha), arb(lam)
+    model = LimitIntensity(al, la)
+    keys = ["sumW2", "sumWv", "logT", "sumWv_sq", "sumW2v"]
 
-        ET = mpmath.gamma(alpha + 1) * lam ** (-alpha)
-        ET_a = arb(ET)
-        tiny = arb(2) ** (-ctx.prec - 10)
+    ET = _mean_T(alpha, lam)
+    ET_a = arb(ET)
+    tiny = arb(2) ** (-ctx.prec - 10)
 
-        def shortfall(tt, Phi):
-            """D = Φ(t) − t E T ≤ 0; for t ≤ 1 by its series E T Σ_{m≥2} (−1)^{m+1} t^m m^{−α}/m!
-            (no cancellation), else as the difference."""
-            if tt > 1:
-                return Phi - tt * ET_a
-            tot, term, m = arb(0), tt, 1
-            while True:
-                m += 1
-                term = -term * tt / m
-                x = term * arb(m) ** (-al)
-                tot += x
-                if abs(x) < tiny * abs(tot):
-                    return ET_a * tot
+    def shortfall(tt, Phi):
+        """D = Φ(t) − t E T ≤ 0; for t ≤ 1 by its series E T Σ_{m≥2} (−1)^{m+1} t^m m^{−α}/m!
+        (no cancellation), else as the difference."""
+        if tt > 1:
+            return Phi - tt * ET_a
+        tot, term, m = arb(0), tt, 1
+        while True:
+            m += 1
+            term = -term * tt / m
+            x = term * arb(m) ** (-al)
+            tot += x
+            if abs(x) < tiny * abs(tot):
+                return ET_a * tot
 
-        def integrand(s):
-            tt = arb(mpmath.exp(s))
-            r = sweep(model, tt, k_max=k_max, n_nodes=n_nodes, **({} if steep is None else {"steep": steep}))
-            eP = (-r["Phi"]).exp()
-            vals = [tt * eP * Ik for Ik in r["I"]]
-            # E log T = log E T + ∫ (e^{−t E T} − e^{−Φ(t)}) dt/t (Frullani: ∫ (e^{−t} − e^{−t E T}) dt/t
-            # = log E T); the integrand e^{−Φ} expm1(Φ − t E T) lives where the others do, near
-            # t = 1/E T, instead of spreading from there to t = 1
-            vals += [tt * tt * eP * r["M2"], tt * eP * r["Mv"], eP * shortfall(tt, r["Phi"]).expm1(),
-                     tt * tt * eP * (r["Mv2e2"] + r["Mv"] ** 2), tt * tt * eP * r["Mve2"]]
-            return [to_mpf(x) for x in vals]
+    def integrand(s):
+        tt = arb(mpmath.exp(s))
+        r = sweep(model, tt, k_max=k_max, n_nodes=n_nodes, **({} if steep is None else {"steep": steep}))
+        eP = (-r["Phi"]).exp()
+        vals = [tt * eP * Ik for Ik in r["I"]]
+        # E log T = log E T + ∫ (e^{−t E T} − e^{−Φ(t)}) dt/t (Frullani: ∫ (e^{−t} − e^{−t E T}) dt/t
+        # = log E T); the integrand e^{−Φ} expm1(Φ − t E T) lives where the others do, near
+        # t = 1/E T, instead of spreading from there to t = 1
+        vals += [tt * tt * eP * r["M2"], tt * eP * r["Mv"], eP * shortfall(tt, r["Phi"]).expm1(),
+                 tt * tt * eP * (r["Mv2e2"] + r["Mv"] ** 2), tt * tt * eP * r["Mve2"]]
+        return [to_mpf(x) for x in vals]
 
-        bits = mpmath.mp.prec
-        c = -mpmath.log(ET)
-        lo = c - (bits * math.log(2) + 20)
-        hi = max(c + mpmath.log(bits) + 10, lam * mpmath.mpf(bits * math.log(2) + 25) ** (1 / alpha) + 10)
-        vals, nodes, err = _outer(integrand, c, lo, hi, dg)
-        out = {"E_W": vals[:k_max]}
-        out.update(zip(keys, vals[k_max:]))
-        out["logT"] += mpmath.log(ET)
-        res = {
-            "E_W": [+x for x in out["E_W"]],
-            "E_sum_W2": +out["sumW2"],
-            "E_sum_Wv": +out["sumWv"],
-            "E_log_T": +out["logT"],
-            "E_entropy": out["sumWv"] + out["logT"],
-            "E_sum_Wv_sq": +out["sumWv_sq"],
-            "E_sum_W2v": +out["sumW2v"],
-            "E_normal": out["sumWv"] / lam,
-            "E_normal_sq": out["sumWv_sq"] / lam ** 2,
-            "E_tangential_sq": 2 * out["sumW2v"] / lam,
-            "E_T": +ET,
-            "outer_nodes": nodes,
-            "outer_error": err,
-        }
-    res["seconds"] = time.perf_counter() - t0
-    return res
+    bits = mpmath.mp.prec
+    c = -mpmath.log(ET)
+    lo = c - (bits * math.log(2) + 20)
+    hi = max(c + mpmath.log(bits) + 10, lam * mpmath.mpf(bits * math.log(2) + 25) ** (1 / alpha) + 10)
+    r = outer_log_integral(integrand, c, lo, hi, digits)
+    vals, nodes, err = r.value, r.nodes, r.error
+    out = {"E_W": vals[:k_max]}
+    out.update(zip(keys, vals[k_max:]))
+    out["logT"] += mpmath.log(ET)
+    E_W = tuple(out["E_W"]) or None
+    return WeightFunctionals(
+        E_W1=E_W[0] if E_W else None,
+        E_W=E_W,
+        # E Σ_{j≤k} W_(j): each partial sum exact before its one rounding (fsum)
+        E_top_mass=tuple(mpmath.fsum(E_W[:j]) for j in range(1, len(E_W) + 1)) if E_W else None,
+        E_sum_W2=out["sumW2"],
+        E_sum_Wv=out["sumWv"],
+        E_log_T=out["logT"],
+        E_entropy=out["sumWv"] + out["logT"],
+        E_sum_Wv_sq=out["sumWv_sq"],
+        E_sum_W2v=out["sumW2v"],
+        E_normal=out["sumWv"] / lam,
+        E_normal_sq=out["sumWv_sq"] / lam ** 2,
+        E_tangential_sq=2 * out["sumW2v"] / lam,
+        E_T=ET,
+        outer_nodes=nodes,
+        outer_error=err,
+        seconds=time.perf_counter() - t0,
+    )
 
 
 # ---------------------------------------------------------------- route 2: first point
 
 
-def _exgamma_table(alpha: arb, xs):
-    """[e^x Γ(α, x) for x in xs] by upward recurrence from α0 = α − ⌈α⌉ + 1 ∈ (0, 1]."""
-    steps = int(math.ceil(float(alpha.mid()))) - 1
-    a0 = alpha - steps
-    out = []
-    half = arb(1) / 2
-    for x in xs:
-        if a0 == 1:
-            g = arb(1)
-        elif a0 == half:
-            rx = x.sqrt()
-            g = arb.const_sqrt_pi() * x.exp() * rx.erfc()
-        else:
-            g = x.gamma_upper(a0) * x.exp()
-        s = a0
-        for _ in range(steps):
-            g = s * g + x ** s
-            s = s + 1
-        out.append(g)
-    return out
+def _tau_rule(work_digits: int, h0) -> DERule:
+    """The τ-rule for ∫_0^∞ e^{−τ} h(τ) dτ: the engine's ``ExponentialMap`` τ = e^{y(x)}, y(x) = 2 sinh x.
 
-
-def _tau_rule(work_digits: int, h):
-    """DE nodes for ∫_0^∞ e^{−τ} h(τ) dτ: τ = e^{y(x)}, y(x) = (e^x − 1) − (e^{−x} − 1), step h.
-
-    In y the integrand e^{y − e^y} h decays like e^{y} at −∞ and double-exponentially at +∞; the
-    sinh-type map makes both tails double-exponential (``numerics.quadrature.double_exponential``). Nodes with τ beyond
-    τ_max (weight below 10^{−work}) are dropped. Returns [(τ, weight)] with weight = h y'(x) τ.
+    In y the integrand e^{y − e^y} h decays like e^{y} at −∞ and double-exponentially at +∞; the sinh map
+    makes both tails double-exponential (docs/mathematics.md §11). The x-range reaches y = −(work ln 10 + 5)
+    on the left and a little beyond τ_max on the right; the caller drops the nodes with τ ≥ τ_max (weight
+    below 10^{−work}).
     """
     ymin = -(work_digits * math.log(10) + 5)
     x_left = math.log(-ymin + 1)
     x_right = math.log(math.log(work_digits * math.log(10) + 10) + 1) + 0.2
-    nodes = []
-    k = -int(math.ceil(x_left / h))
-    while k * h <= x_right:
-        x = arb(k) * arb(h)
-        ex = x.exp()
-        y = (ex - 1) - (1 / ex - 1)
-        dy = ex + 1 / ex
-        tau = y.exp()
-        nodes.append((tau, arb(h) * dy * tau))
-        k += 1
-    return nodes
+    return DERule(ExponentialMap(SinhMap(0, 2, 2, x_left, x_right)), h0=h0, arithmetic="arb")
 
 
-def _first_point_inner(alpha: arb, lam: arb, v1: arb, M: int, nodes):
-    """τ-integrals given v_1 (module docstring, route 2); returns (w1, sumw2, entropy)."""
+def _tau_integrand(alpha: arb, lam: arb, v1: arb, M: int, tau_max: float):
+    """τ ↦ [e^{−τ−F}, τ e^{−τ−F} (1 + G_2), e^{−τ−F} G_r − e^{−τ} (e^{−F} − 1)/τ] given v_1 (module
+    docstring, route 2): the τ-integrands of E W_(1), E Σ W² and E H; zero from τ_max on, where the
+    alternating series of F, G_2, G_r would need more digits than they are summed with."""
     c = alpha * lam ** (-alpha)
     ms = list(range(1, M + 3))
     if v1 == 0:
         eg = [alpha.gamma()] * len(ms)  # e^0 Γ(α, 0)
     else:
-        eg = _exgamma_table(alpha, [m * v1 for m in ms])
+        eg = scaled_upper_gamma_table(alpha, [m * v1 for m in ms])
     C = {m: c * eg[i] * arb(m) ** (-alpha) for i, m in enumerate(ms)}
     # D_m = c m^{−α−1} [(α − x) e^xΓ(α,x) + x^α], x = m v1
     D = {}
@@ -261,146 +249,156 @@ def _first_point_inner(alpha: arb, lam: arb, v1: arb, M: int, nodes):
     F = arb_poly([arb(0)] + [(-1) ** (m + 1) * C[m] / fact[m] for m in range(1, M + 1)])
     G2 = arb_poly([(-1) ** m * C[m + 2] / fact[m] for m in range(0, M)])
     Gr = arb_poly([(-1) ** m * D[m + 1] / fact[m] for m in range(0, M)])
-    w1 = s2 = hr = hl = arb(0)
-    for tau, W in nodes:
+    zero = [arb(0)] * 3
+
+    def f(tau):
+        if not tau < tau_max:
+            return zero
         Ft = F(tau)
         et = (-tau).exp()
-        base = W * et * (-Ft).exp()
-        w1 += base
-        s2 += base * tau * (1 + G2(tau))
-        hr += base * Gr(tau)
-        hl -= W * et * (-Ft).expm1() / tau
-    return w1, s2, hr + hl
+        base = et * (-Ft).exp()
+        return [base, base * tau * (1 + G2(tau)), base * Gr(tau) - et * (-Ft).expm1() / tau]
+
+    return f
 
 
-def first_point_functionals(alpha, lam, digits: int = 20, *, h=None) -> dict:
-    """E W_(1), E Σ W², E H by conditioning on the first point (module docstring, route 2).
+def _first_point_inner(alpha: arb, lam: arb, v1: arb, M: int, tau_max: float, nodes):
+    """The τ-integrals given v_1 by the fixed τ-rule ``nodes`` [(τ, w)]: [w1, sumw2, entropy]."""
+    f = _tau_integrand(alpha, lam, v1, M, tau_max)
+    tot = [arb(0)] * 3
+    for tau, W in nodes:
+        tot = [t + W * y for t, y in zip(tot, f(tau))]
+    return tot
 
-    The τ-integrals use a fixed DE rule on τ ∈ (0, τ_max], τ_max = (digits + guard) ln 10 + 10; the
-    power series of F, G_2, G_r are summed in Arb at a precision raised by τ_max/ln 10 digits so that
-    their alternating terms (up to e^{τ_max}) cancel without loss. The outer expectation over
-    Γ_1 = u^α ~ Exp(1), v_1 = λ u, is an adaptive DE trapezoid in log u.
+
+@precise
+def first_point_functionals(alpha, lam, digits: int = 20, *, h=None) -> WeightFunctionals:
+    """E W_(1), E Σ W², E H (and E T) by conditioning on the first point (module docstring, route 2).
+
+    The τ-integrals use a fixed DE rule on τ ∈ (0, τ_max], τ_max = (digits + guard) ln 10 + 10, its level set
+    by the engine's stopping rule on the typical first point v_1 = λ (docs/mathematics.md §11); the power
+    series of F, G_2, G_r are summed in Arb at a precision raised by τ_max/ln 10 digits so that their
+    alternating terms (up to e^{τ_max}) cancel without loss. The outer expectation over
+    Γ_1 = u^α ~ Exp(1), v_1 = λ u, is an adaptive DE trapezoid in log u. Returns a :class:`WeightFunctionals`
+    with E_W1, E_sum_W2, E_entropy, E_T and the diagnostics outer_nodes, outer_error, inner_nodes, tau_step.
+
+    >>> import mpmath
+    >>> r = first_point_functionals(1, 1, digits=5)
+    >>> mpmath.nstr(r.E_W1, 5), mpmath.nstr(mpmath.exp(-mpmath.euler), 5)  # α = λ = 1: E W_(1) = e^{−γ}
+    ('0.56146', '0.56146')
     """
-    from attnlimits.numerics.quadrature.double_exponential import de_integrate
-
-    digits = check_digits(digits)
+    positive_real(alpha, "alpha")
+    positive_real(lam, "lambda")
     t0 = time.perf_counter()
-    with working_digits(digits) as dg:
-        work = dg + 15
-        tau_max = work * math.log(10) + 10
-        extra = int(tau_max / math.log(10)) + 10
-        # series length: the dropped terms, at most τ_max^M/M! times C_m ≤ C_1, below 10^{−work−10}
-        M = int(tau_max) + 1
-        while M * math.log(tau_max) - math.lgamma(M + 1) > -(work + 10) * math.log(10):
-            M += 1
-        with arb_digits(digits + extra):
-            al, la = arb(alpha), arb(lam)
-            if h is None:
-                # choose the DE step on the typical first point (Γ_1 = 1, v_1 = λ): halve until two
-                # successive steps agree to the working digits on all three integrals; the τ-scale of
-                # e^{−F} shrinks like 1/E T, which can be small for large α
-                h = 1 / 16
-                prev = _first_point_inner(al, la, la, M, [(x, w) for x, w in _tau_rule(work, h) if x < tau_max])
-                while h > 1 / 256:
-                    cur = _first_point_inner(al, la, la, M,
-                                             [(x, w) for x, w in _tau_rule(work, h / 2) if x < tau_max])
-                    h /= 2
-                    if all(abs(float(((a - b) / b).mid())) < 10.0 ** (-dg - 3) for a, b in zip(prev, cur)):
-                        break
-                    prev = cur
-            nodes = [(tau, W) for tau, W in _tau_rule(work, h) if tau < tau_max]
+    work = digits + 15
+    tau_max = work * math.log(10) + 10
+    extra = int(tau_max / math.log(10)) + 10
+    # series length: the dropped terms, at most τ_max^M/M! times C_m ≤ C_1, below 10^{−work−10}
+    M = int(tau_max) + 1
+    while M * math.log(tau_max) - math.lgamma(M + 1) > -(work + 10) * math.log(10):
+        M += 1
+    # Arb carries τ_max/ln 10 more digits than the gate's: the alternating series of F, G_2, G_r reach e^{τ_max}
+    with arb_digits(digits + extra):
+        al, la = arb(alpha), arb(lam)
+        if h is None:
+            # the τ-rule's level: the engine's stopping rule on the typical first point (Γ_1 = 1, v_1 = λ),
+            # then the same nodes at every outer node; the τ-scale of e^{−F} shrinks like 1/E T, which can be
+            # small for large α (h from 1/16 down to 1/256)
+            rule = _tau_rule(work, 1 / 16)
+            level = rule.integrate(_tau_integrand(al, la, la, M, tau_max), digits, max_level=4).level
+        else:
+            rule, level = _tau_rule(work, h), 0
+        h = rule.step(level)
+        nodes = [(tau, W) for tau, W in rule.nodes(level) if tau < tau_max]
 
-            def integrand(y):
-                u = arb(mpmath.exp(y))
-                g = u ** al
-                r = _first_point_inner(al, la, la * u, M, nodes)
-                jac = al * g * (-g).exp()  # e^{−g} dg = α u^α e^{−u^α} d(log u)
-                return [to_mpf(jac * x) for x in r]
+        def integrand(y):
+            u = arb(mpmath.exp(y))
+            g = u ** al
+            r = _first_point_inner(al, la, la * u, M, tau_max, nodes)
+            jac = al * g * (-g).exp()  # e^{−g} dg = α u^α e^{−u^α} d(log u)
+            return [to_mpf(jac * x) for x in r]
 
-            a_ = 2 / mpmath.mpf(alpha)
-            y_lo = -mpmath.mpf(work * math.log(10) + 5) / alpha
-            y_hi = mpmath.log(mpmath.mpf(work * math.log(10) + 10)) / alpha + 1
-            xl = mpmath.log(2 * (-y_lo) / a_ + 1)
-            xr = mpmath.log(2 * y_hi / a_ + 1)
-            vals, n_outer, err = de_integrate(integrand, center=0, a_left=a_, a_right=a_, x_left=xl,
-                                              x_right=xr, digits=dg)
-    # no unary plus here: outside working_digits it would round to the caller's precision
+        a_ = 2 / mpmath.mpf(alpha)
+        y_lo = -mpmath.mpf(work * math.log(10) + 5) / mpmath.mpf(alpha)
+        y_hi = mpmath.log(mpmath.mpf(work * math.log(10) + 10)) / mpmath.mpf(alpha) + 1
+        xl = mpmath.log(2 * (-y_lo) / a_ + 1)
+        xr = mpmath.log(2 * y_hi / a_ + 1)
+        r = de_integrate(integrand, center=0, a_left=a_, a_right=a_, x_left=xl, x_right=xr, digits=digits)
+        vals, n_outer, err = r.value, r.nodes, r.error
     w1, s2, hh = vals
-    return {"E_W1": w1, "E_sum_W2": s2, "E_entropy": hh, "outer_nodes": n_outer, "outer_error": err,
-            "inner_nodes": len(nodes), "tau_step": h, "seconds": time.perf_counter() - t0}
+    return WeightFunctionals(E_W1=w1, E_sum_W2=s2, E_entropy=hh, E_T=_mean_T(alpha, lam), outer_nodes=n_outer,
+                             outer_error=err, inner_nodes=len(nodes), tau_step=h, seconds=time.perf_counter() - t0)
 
 
 # ---------------------------------------------------------------- route 3: alpha = 1 closed forms
 
 
-def _ein(z):
-    """Ein(z) = Σ (−1)^{m+1} z^m/(m·m!) (DLMF 6.2.3), via E_1 for large z to avoid cancellation."""
-    if z < 2:
-        eps = mpmath.eps
-        term, tot, k = z, z, 1
-        while abs(term) > eps * abs(tot):
-            term *= -z * k / ((k + 1) ** 2)
-            tot += term
-            k += 1
-        return tot
-    return mpmath.e1(z) + mpmath.log(z) + mpmath.euler
+@precise
+def alpha1_functionals(lam, digits: int = 30) -> WeightFunctionals:
+    """d = 3 (α = 1) one-dimensional integrals: E W_(1), E Σ W², E H, E log T, E Σ W v, E N, E T
+    (``theory.poisson_limit``; docs/mathematics.md §4).
 
-
-def alpha1_functionals(lam, digits: int = 30) -> dict:
-    """d = 3 (α = 1) one-dimensional integrals: E W_(1), E Σ W², E H, E T (``theory.poisson_limit``).
-
+    E W_(1) = ∫ e^{−τ − Ein(τ)/λ} dτ, E Σ W² = (1/λ) ∫ e^{−Ein(t)/λ} (1 − (1 + t) e^{−t}) dt/t,
     E H = E log T + E Σ W v with E log T = ∫ (e^{−t} − e^{−Ein(t)/λ}) dt/t and
-    E Σ W v = (1/λ) ∫ e^{−Ein(t)/λ} J(t) dt, J(t) = ∫_0^1 (−log x) e^{−t x} dx = (E_1(t) + log t + γ)/t.
+    E Σ W v = (1/λ) ∫ e^{−Ein(t)/λ} J(t) dt, J(t) = ∫_0^1 (−log x) e^{−t x} dx = (E_1(t) + log t + γ)/t;
+    E N = E Σ W v/λ, E T = 1/λ.
+
+    >>> import mpmath
+    >>> r = alpha1_functionals(1, digits=15)
+    >>> mpmath.nstr(r.E_W1, 15), mpmath.nstr(mpmath.exp(-mpmath.euler), 15)  # λ = 1: E W_(1) = e^{−γ}
+    ('0.561459483566885', '0.561459483566885')
+    >>> mpmath.nstr(r.E_sum_W2, 15), mpmath.nstr(mpmath.fsub(1, r.E_W1, exact=True), 15)  # E Σ W² = 1 − E W_(1)/λ
+    ('0.438540516433115', '0.438540516433115')
     """
-    digits = check_digits(digits)
     t0 = time.perf_counter()
-    with working_digits(digits):
-        lam = mpmath.mpf(lam)
-        th = 1 / lam
-        bits = mpmath.mp.prec
-        hi = mpmath.mpf(bits * math.log(2) + 25) * lam + 50
+    lam = mpmath.mpf(positive_real(lam, "lambda"))
+    th = 1 / lam
+    bits = mpmath.mp.prec
+    hi = mpmath.mpf(bits * math.log(2) + 25) * lam + 50
 
-        def ein(z):
-            return _ein(z)
+    w1 = mpmath.quad(lambda u: mpmath.exp(-u - th * ein(u)), [0, 1, 10, 40, mpmath.inf])
+    # in s = log t, the t-integrals decay like e^{−s/λ} at +∞ and e^{s} at −∞
+    lo = -(bits * math.log(2) + 20)
+    brk = [lo, -20, -5, 0, 5, 20, 60] + [x for x in (200, 600, 1500) if x < hi] + [hi]
+    brk = sorted(set(b for b in brk if lo <= b <= hi))
 
-        w1 = mpmath.quad(lambda u: mpmath.exp(-u - th * ein(u)), [0, 1, 10, 40, mpmath.inf])
-        # in s = log t, the t-integrals decay like e^{−s/λ} at +∞ and e^{s} at −∞
-        lo = -(bits * math.log(2) + 20)
-        brk = [lo, -20, -5, 0, 5, 20, 60] + [x for x in (200, 600, 1500) if x < hi] + [hi]
-        brk = sorted(set(b for b in brk if lo <= b <= hi))
+    def k2(t):
+        # 1 − (1+t)e^{−t} = Σ_{k≥2} (−1)^k (k−1) t^k/k!, summed directly for small t (no cancellation)
+        if t < 1:
+            eps = mpmath.eps
+            term = t * t / 2
+            tot, k = term, 2
+            while abs(term) > eps * tot:
+                term *= -t / (k + 1)
+                tot += term * k
+                k += 1
+            return tot
+        return 1 - (1 + t) * mpmath.exp(-t)
 
-        def k2(t):
-            # 1 − (1+t)e^{−t} = Σ_{k≥2} (−1)^k (k−1) t^k/k!, summed directly for small t (no cancellation)
-            if t < 1:
-                eps = mpmath.eps
-                term = t * t / 2
-                tot, k = term, 2
-                while abs(term) > eps * tot:
-                    term *= -t / (k + 1)
-                    tot += term * k
-                    k += 1
-                return tot
-            return 1 - (1 + t) * mpmath.exp(-t)
-
-        s2 = th * mpmath.quad(lambda s: mpmath.exp(-th * ein(mpmath.exp(s))) * k2(mpmath.exp(s)), brk)
-        logT = mpmath.quad(lambda s: mpmath.exp(-mpmath.exp(s)) - mpmath.exp(-th * ein(mpmath.exp(s))), brk)
-        wv = th * mpmath.quad(lambda s: mpmath.exp(-th * ein(mpmath.exp(s))) * ein(mpmath.exp(s)), brk)
-        res = {"E_W1": +w1, "E_sum_W2": +s2, "E_log_T": +logT, "E_sum_Wv": +wv,
-               "E_entropy": wv + logT, "E_T": 1 / lam}
-    res["seconds"] = time.perf_counter() - t0
-    return res
+    s2 = th * mpmath.quad(lambda s: mpmath.exp(-th * ein(mpmath.exp(s))) * k2(mpmath.exp(s)), brk)
+    logT = mpmath.quad(lambda s: mpmath.exp(-mpmath.exp(s)) - mpmath.exp(-th * ein(mpmath.exp(s))), brk)
+    wv = th * mpmath.quad(lambda s: mpmath.exp(-th * ein(mpmath.exp(s))) * ein(mpmath.exp(s)), brk)
+    return WeightFunctionals(E_W1=w1, E_sum_W2=s2, E_log_T=logT, E_sum_Wv=wv, E_entropy=wv + logT, E_normal=wv / lam,
+                             E_T=1 / lam, seconds=time.perf_counter() - t0)
 
 
+@precise
 def max_weight_tail(lam, w, digits: int = 30):
-    """P(W_(1) > w) for α = 1 and 1/2 ≤ w < 1: e^{−γ/λ} ((1−w)/w)^{1/λ}/Γ(1+1/λ) (generalised Dickman)."""
-    with working_digits(digits):
-        lam, w = mpmath.mpf(lam), mpmath.mpf(w)
-        if not (mpmath.mpf(1) / 2 <= w < 1):
-            raise InputError("the Dickman closed form holds for 1/2 <= w < 1")
-        th = 1 / lam
-        return +(mpmath.exp(-mpmath.euler * th) * ((1 - w) / w) ** th / mpmath.gamma(1 + th))
+    """P(W_(1) > w) for α = 1 and 1/2 ≤ w < 1: e^{−γ/λ} ((1−w)/w)^{1/λ}/Γ(1+1/λ) (generalised Dickman;
+    docs/mathematics.md §4).
+
+    >>> import mpmath
+    >>> mpmath.nstr(max_weight_tail(1, "0.5", digits=20), 15)  # λ = 1, w = 1/2: e^{−γ}
+    '0.561459483566885'
+    """
+    lam = mpmath.mpf(positive_real(lam, "lambda"))
+    w = mpmath.mpf(real(w, "w"))
+    if not (mpmath.mpf(1) / 2 <= w < 1):
+        raise InputError("the Dickman closed form holds for 1/2 <= w < 1")
+    th = 1 / lam
+    return mpmath.exp(-mpmath.euler * th) * ((1 - w) / w) ** th / mpmath.gamma(1 + th)
 
 
-def limit_functionals(p: LimitParameters, digits: int = 30, k_max: int = 5) -> dict:
-    """The Campbell-route functionals of the limit law for resolved parameters ``p``."""
+def limit_functionals(p: LimitParameters, digits: int = 30, k_max: int = 5) -> WeightFunctionals:
+    """The Campbell-route functionals of the limit law for resolved parameters ``p`` (:func:`campbell_functionals`)."""
     return campbell_functionals(p.alpha, p.lam, digits, k_max)

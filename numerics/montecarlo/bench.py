@@ -24,6 +24,7 @@ Figures:
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import statistics
 import subprocess
@@ -33,17 +34,23 @@ import time
 import numpy as np
 
 from attnlimits.numerics.progress import progress
+from attnlimits.numerics.results import Result
 from attnlimits.numerics.montecarlo.exact_sampler import exact_replicate
 from attnlimits.numerics.montecarlo.naive_sampler import naive_replicate
 from attnlimits.numerics.montecarlo.orderstat_sampler import orderstat_replicate
 
-__all__ = ["run_bench", "critical_beta", "interleaved_ratio", "EXACT_PER_ROUND"]
+__all__ = ["run_bench", "BenchReport", "critical_beta", "interleaved_ratio", "RatioTiming", "EXACT_PER_ROUND"]
 
 #: Exact replicates per round of :func:`interleaved_ratio` (their mean time is the round's exact time).
 EXACT_PER_ROUND = 4
 
 
 def critical_beta(n: float, d: int, lam: float = 1.0) -> float:
+    """beta = lam (kappa_d n)^{2/(d-1)} (docs/mathematics.md §3), as a double.
+
+    >>> critical_beta(10**6, 3)  # kappa_3 = 1/2
+    500000.0
+    """
     from attnlimits.numerics.montecarlo.sweep import beta_from_lambda
 
     return beta_from_lambda(lam, int(n), d)
@@ -55,11 +62,32 @@ def _cpu(f) -> float:
     return time.thread_time() - t
 
 
-def interleaved_ratio(slow, fast, rounds: int, fast_per_round: int = EXACT_PER_ROUND) -> dict:
+@dataclasses.dataclass(frozen=True)
+class RatioTiming(Result):
+    """The timing of ``slow`` against ``fast`` by :func:`interleaved_ratio`.
+
+    Fields: ``ratio``, the median over rounds of the round's slow/fast time ratio; ``ratio_min`` and
+    ``ratio_max``, its range over rounds; ``slow`` and ``fast``, the median CPU seconds of one call of each;
+    ``rounds``, the number of rounds.
+    """
+
+    ratio: float
+    ratio_min: float
+    ratio_max: float
+    slow: float
+    fast: float
+    rounds: int
+
+
+def interleaved_ratio(slow, fast, rounds: int, fast_per_round: int = EXACT_PER_ROUND) -> RatioTiming:
     """Time ``slow`` against ``fast`` in ``rounds`` interleaved rounds (see the module docstring).
 
     Per round: one call of ``slow``, then ``fast_per_round`` calls of ``fast`` (their mean); the round's
-    ratio is slow/fast. Returns the median and range of the ratios and the median times in seconds.
+    ratio is slow/fast.
+
+    >>> t = interleaved_ratio(lambda: sum(range(20000)), lambda: sum(range(2000)), rounds=3)
+    >>> t.rounds, t.ratio_min <= t.ratio <= t.ratio_max
+    (3, True)
     """
     if rounds < 1:
         raise ValueError("rounds must be >= 1")
@@ -70,8 +98,8 @@ def interleaved_ratio(slow, fast, rounds: int, fast_per_round: int = EXACT_PER_R
         ts.append(a)
         tf.append(b)
         ratios.append(a / b)
-    return {"ratio": statistics.median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
-            "slow": statistics.median(ts), "fast": statistics.median(tf), "rounds": rounds}
+    return RatioTiming(statistics.median(ratios), min(ratios), max(ratios), statistics.median(ts),
+                       statistics.median(tf), rounds)
 
 
 _PEAK = """
@@ -107,8 +135,67 @@ def _peak_mb(n: int, beta: float) -> tuple[float, float, float]:
     return int(out[1]) / 1024.0, int(out[0]) / 1024.0, int(out[2]) / 2.0**20
 
 
-def run_bench(quick: bool = False, seed: int = 0) -> dict:
-    """Run every measurement; return the figures as floats (see the module docstring)."""
+@dataclasses.dataclass(frozen=True)
+class BenchReport(Result):
+    """The figures of ``attnlimits bench`` (see the module docstring for the method); the field names are the
+    command's JSON keys.
+
+    - per d in (3, 128, 1024): ``naive_ns_d<d>`` and ``exact_ns_d<d>``, the median nanoseconds per key of the
+      naive and the exact reduced sampler; ``ratio_d<d>`` their median ratio over rounds, ``ratio_d<d>_min`` and
+      ``ratio_d<d>_max`` its range; ``n_d<d>``, the number of keys;
+    - ``rounds``: interleaved rounds per ratio;
+    - the random-number floor: ``floor_ns``, nanoseconds per uniform double; ``exact_ns_d3_large``, the exact
+      sampler's nanoseconds per key at d = 3 and ``n_floor`` keys; ``floor_ratio_d3`` (median) with
+      ``floor_ratio_d3_min``, ``floor_ratio_d3_max``: the exact sampler's time per key over the time per double;
+    - per n in (10^6, 10^12, 10^18): ``orderstat_ms_<n>``, mean milliseconds per order-statistics replicate, and
+      ``orderstat_bound_<n>``, the largest certified truncation bound over them;
+    - memory of one exact replicate at ``n_peak`` keys, in a fresh process: ``peak_mb`` (peak resident MB),
+      ``peak_mb_baseline`` (the same process's peak before the run), ``traced_mb`` (peak of the allocations traced
+      by tracemalloc); ``peak_mb_1e8``: ``peak_mb`` again when n_peak = 10^8 (full run; None with ``quick``);
+    - ``seconds``: wall-clock time of the whole benchmark.
+    """
+
+    naive_ns_d3: float
+    exact_ns_d3: float
+    ratio_d3: float
+    ratio_d3_min: float
+    ratio_d3_max: float
+    n_d3: int
+    naive_ns_d128: float
+    exact_ns_d128: float
+    ratio_d128: float
+    ratio_d128_min: float
+    ratio_d128_max: float
+    n_d128: int
+    naive_ns_d1024: float
+    exact_ns_d1024: float
+    ratio_d1024: float
+    ratio_d1024_min: float
+    ratio_d1024_max: float
+    n_d1024: int
+    rounds: int
+    floor_ns: float
+    exact_ns_d3_large: float
+    n_floor: int
+    floor_ratio_d3: float
+    floor_ratio_d3_min: float
+    floor_ratio_d3_max: float
+    orderstat_ms_1e6: float
+    orderstat_bound_1e6: float
+    orderstat_ms_1e12: float
+    orderstat_bound_1e12: float
+    orderstat_ms_1e18: float
+    orderstat_bound_1e18: float
+    peak_mb: float
+    peak_mb_baseline: float
+    traced_mb: float
+    n_peak: int
+    peak_mb_1e8: float | None
+    seconds: float
+
+
+def run_bench(quick: bool = False, seed: int = 0) -> BenchReport:
+    """Run every measurement (about 10 s with ``quick``, a minute without); see :class:`BenchReport`."""
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
     sizes = {3: 100_000 if quick else 1_000_000, 128: 5_000 if quick else 100_000, 1024: 1_500 if quick else 30_000}
@@ -120,11 +207,11 @@ def run_bench(quick: bool = False, seed: int = 0) -> dict:
         exact_replicate(n, d, beta, 5, rng)  # warm-up: imports, first allocations
         r = interleaved_ratio(lambda: naive_replicate(n, d, beta, 5, rng),
                               lambda: exact_replicate(n, d, beta, 5, rng), rounds)
-        res[f"naive_ns_d{d}"] = r["slow"] / n * 1e9
-        res[f"exact_ns_d{d}"] = r["fast"] / n * 1e9
-        res[f"ratio_d{d}"] = r["ratio"]
-        res[f"ratio_d{d}_min"] = r["ratio_min"]
-        res[f"ratio_d{d}_max"] = r["ratio_max"]
+        res[f"naive_ns_d{d}"] = r.slow / n * 1e9
+        res[f"exact_ns_d{d}"] = r.fast / n * 1e9
+        res[f"ratio_d{d}"] = r.ratio
+        res[f"ratio_d{d}_min"] = r.ratio_min
+        res[f"ratio_d{d}_max"] = r.ratio_max
         res[f"n_d{d}"] = n
         steps.update(1)
     res["rounds"] = rounds
@@ -134,28 +221,25 @@ def run_bench(quick: bool = False, seed: int = 0) -> dict:
     # slow = the exact sampler per key, fast = one fill of uniforms per double: the ratio is "keys per double"
     r = interleaved_ratio(lambda: exact_replicate(n3, 3, b3, 5, rng), lambda: rng.random(out=buf), rounds)
     scale = buf.size / n3
-    res.update(floor_ns=r["fast"] / buf.size * 1e9, exact_ns_d3_large=r["slow"] / n3 * 1e9, n_floor=n3,
-               floor_ratio_d3=r["ratio"] * scale, floor_ratio_d3_min=r["ratio_min"] * scale,
-               floor_ratio_d3_max=r["ratio_max"] * scale)
+    res.update(floor_ns=r.fast / buf.size * 1e9, exact_ns_d3_large=r.slow / n3 * 1e9, n_floor=n3,
+               floor_ratio_d3=r.ratio * scale, floor_ratio_d3_min=r.ratio_min * scale,
+               floor_ratio_d3_max=r.ratio_max * scale)
     steps.update(1)
     reps = 20 if quick else 100
     for tag, n in (("1e6", 10**6), ("1e12", 10**12), ("1e18", 10**18)):
         beta = critical_beta(n, 3)
         t = time.thread_time()
-        bounds = [orderstat_replicate(n, 3, beta, 5, rng)["truncation_bound"] for _ in range(reps)]
+        bounds = [orderstat_replicate(n, 3, beta, 5, rng).truncation_bound for _ in range(reps)]
         res[f"orderstat_ms_{tag}"] = (time.thread_time() - t) / reps * 1e3
         res[f"orderstat_bound_{tag}"] = max(bounds)
     steps.update(1)
     npk = 10**7 if quick else 10**8
     peak, base, traced = _peak_mb(npk, critical_beta(npk, 3))
-    res.update(peak_mb=peak, peak_mb_baseline=base, traced_mb=traced, n_peak=npk)
-    if not quick:
-        res["peak_mb_1e8"] = peak
+    res.update(peak_mb=peak, peak_mb_baseline=base, traced_mb=traced, n_peak=npk, peak_mb_1e8=None if quick else peak)
     steps.update(1)
     steps.close()
-    res["seconds"] = time.perf_counter() - t0
-    return res
+    return BenchReport(**res, seconds=time.perf_counter() - t0)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    print(json.dumps(run_bench(quick="--quick" in sys.argv), indent=2))
+    print(json.dumps(run_bench(quick="--quick" in sys.argv).to_json(4), indent=2))

@@ -1,6 +1,6 @@
 """Exact reduced sampler: attention for a fixed query without ever forming a d-dimensional key.
 
-Reduction (paper 1 §1–2; mathematics notes §1, §2, §11). Write D = 1 - <q, K> and
+Reduction (paper 1 §1–2; docs/mathematics.md §1, §2, §11.6). Write D = 1 - <q, K> and
 K = (1 - D) q + sqrt(D (2 - D)) U with U uniform on the unit sphere of q^perp, independent of D; this
 holds for every key law invariant under rotations fixing q (uniform keys, von Mises–Fisher keys with
 mean direction q). The weights depend on D only; the output is
@@ -43,6 +43,7 @@ import numpy as np
 
 from attnlimits.numerics.progress import progress
 from attnlimits.numerics.montecarlo.isotropic_merge import merge_down, merge_norms, output_parts, sphere_coordinate
+from attnlimits.numerics.montecarlo.replicate import Replicate
 from attnlimits.numerics.montecarlo.streaming import SoftmaxAccumulator
 
 __all__ = ["draw_distance", "exact_replicate", "DEFAULT_CHUNK", "PAIR_CHUNK", "UNDERFLOW_CUT"]
@@ -84,7 +85,16 @@ def _vmf_distance_wood(size: int, d: int, kappa0: float, rng: np.random.Generato
 
 def draw_distance(size: int, d: int, rng: np.random.Generator, *, law: str = "uniform",
                   kappa0: float = 0.0) -> np.ndarray:
-    """``size`` i.i.d. draws of D = 1 - <q, K> for uniform or vMF(q, kappa0) keys on S^{d-1}."""
+    """``size`` i.i.d. draws of D = 1 - <q, K> for uniform or vMF(q, kappa0) keys on S^{d-1}.
+
+    d = 3: D is uniform on [0, 2] (Archimedes); a vMF law pulls the keys towards q:
+
+    >>> rng = np.random.default_rng(0)
+    >>> round(float(draw_distance(100000, 3, rng).mean()), 1)
+    1.0
+    >>> bool(draw_distance(1000, 5, rng, law="vmf", kappa0=20.0).mean() < 0.3)
+    True
+    """
     if law == "vmf" and kappa0 > 0.0:
         if d == 3:
             v = 1.0 - rng.random(size)  # in (0, 1]
@@ -164,11 +174,17 @@ def _workspace(size: int) -> dict:
 
 def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *,
                     law: str = "uniform", kappa0: float = 0.0, V=None,
-                    chunk: int | None = None, cut: float = UNDERFLOW_CUT, show_progress: bool = False) -> dict:
+                    chunk: int | None = None, cut: float = UNDERFLOW_CUT, show_progress: bool = False) -> Replicate:
     """One replicate of attention over n keys, exact in law for every d >= 2 (see module docstring).
 
-    Returns the statistics of :data:`attnlimits.numerics.montecarlo.sampling.STAT_KEYS` plus ``gap`` = 1 - <q, y>
-    (computed as sum w D, accurate when y is close to q) and ``truncation_bound`` = 0.
+    Returns a :class:`~attnlimits.numerics.montecarlo.replicate.Replicate`, with ``gap`` = 1 - <q, y>
+    computed as sum w D (accurate when y is close to q) and ``truncation_bound`` = 0.
+
+    At beta = 0 the weights are uniform: W_(1) = 1/n, sum w^2 = 1/n, entropy log n:
+
+    >>> r = exact_replicate(4, 3, 0.0, 2, np.random.default_rng(1))
+    >>> r.top.tolist(), r.sum_w2, r.entropy == math.log(4)
+    ([0.25, 0.25], 0.25, True)
     """
     m = d - 1
     if law == "uniform" and d >= 4:
@@ -216,11 +232,7 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
             if pending.size > PENDING_MAX:
                 pending = merge_down(pending, m, rng, stop=PENDING_STOP, overwrite=True).copy()
     r_run = merge_norms(pending, m, rng, overwrite=True)
-    out = acc.finish()
-    perp_norm = r_run / acc.S
-    gap = out.pop("gap")
-    out.update(output_parts(gap, perp_norm, d, rng, V))
-    out["min_dist"] = dmin
-    out["truncation_bound"] = 0.0
-    return out
+    weights = acc.finish()
+    gap = weights.pop("gap")
+    return Replicate(**weights, **output_parts(gap, r_run / acc.S, d, rng, V), min_dist=dmin, truncation_bound=0.0)
 

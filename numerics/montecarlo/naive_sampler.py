@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from attnlimits.numerics.montecarlo.isotropic_merge import value_stats
+from attnlimits.numerics.montecarlo.replicate import Replicate
 from attnlimits.numerics.montecarlo.streaming import SoftmaxAccumulator
 
 __all__ = ["naive_replicate", "naive_keys"]
@@ -35,8 +36,15 @@ def naive_keys(size: int, d: int, rng: np.random.Generator, *, law: str = "unifo
 
 
 def naive_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *,
-                    law: str = "uniform", kappa0: float = 0.0, mu=None, V=None, chunk: int | None = None) -> dict:
-    """One replicate with explicit keys; same statistics as the exact reduced sampler."""
+                    law: str = "uniform", kappa0: float = 0.0, mu=None, V=None, chunk: int | None = None) -> Replicate:
+    """One replicate with explicit keys; the same statistics as the exact reduced sampler.
+
+    One key takes all the weight, and the output is that key (<q, y> = 1 - D_(1)):
+
+    >>> r = naive_replicate(1, 3, 5.0, 2, np.random.default_rng(0))
+    >>> r.top.tolist(), r.sum_w2, r.entropy, abs(r.parallel - (1 - r.min_dist)) < 1e-15
+    ([1.0, 0.0], 1.0, 0.0, True)
+    """
     if chunk is None:
         chunk = max(1, (1 << 21) // d)  # about 16 MB of keys at a time
     acc = SoftmaxAccumulator(k)
@@ -49,13 +57,12 @@ def naive_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
         xmax = max(xmax, float(X.max()))
         e, f = acc.add(beta * X, 1.0 - X)
         yv = yv * f + e @ K
-    out = acc.finish()
-    out.pop("gap")
+    weights = acc.finish()
+    weights.pop("gap")
     y = yv / acc.S
     if V is not None:
-        out.update(value_stats(np.asarray(V, dtype=float) @ y))
+        output = value_stats(np.asarray(V, dtype=float) @ y)
     else:
-        out.update(parallel=float(y[0]), gap=float(1.0 - y[0]), perp_norm=float(np.linalg.norm(y[1:])),
-                   perp_coord=float(y[1]))
-    out.update(min_dist=1.0 - xmax, truncation_bound=0.0)
-    return out
+        output = dict(parallel=float(y[0]), gap=float(1.0 - y[0]), perp_norm=float(np.linalg.norm(y[1:])),
+                      perp_coord=float(y[1]))
+    return Replicate(**weights, **output, min_dist=1.0 - xmax, truncation_bound=0.0)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from attnlimits.numerics.montecarlo.replicate import Replicate, Replicates
 from attnlimits.theory.validation import InputError, choice, count, dimension, positive_real, real
 
 __all__ = ["replicates", "one_replicate", "STAT_KEYS", "SAMPLERS", "LAWS"]
@@ -25,10 +26,10 @@ __all__ = ["replicates", "one_replicate", "STAT_KEYS", "SAMPLERS", "LAWS"]
 STAT_KEYS = ("top", "sum_w2", "entropy", "parallel", "perp_norm", "perp_coord", "min_dist")
 
 
-def _one(n: int, d: int, beta: float, k: int, rng: np.random.Generator, chunk: int) -> dict:
+def _one(n: int, d: int, beta: float, k: int, rng: np.random.Generator, chunk: int) -> Replicate:
     a = (d - 1) / 2
     # first pass: draw and keep X in chunks (n is moderate for this reference sampler)
-    X = 2.0 * rng.beta(a, a, size=n) - 1.0 if d > 1 else None
+    X = 2.0 * rng.beta(a, a, size=n) - 1.0
     logits = beta * X
     mx = logits.max()
     e = np.exp(logits - mx)
@@ -49,17 +50,9 @@ def _one(n: int, d: int, beta: float, k: int, rng: np.random.Generator, chunk: i
     toppad = np.zeros(k)
     toppad[:kk] = top
     wl = w[w > 0]
-    return {
-        "top": toppad,
-        "sum_w2": float(np.dot(w, w)),
-        "entropy": float(-(wl * np.log(wl)).sum()),
-        "parallel": float(np.dot(w, X)),
-        "perp_norm": float(np.linalg.norm(perp)),
-        "perp_coord": float(perp[0]),
-        "min_dist": float(1.0 - X.max()),
-        "gap": float(np.dot(w, 1.0 - X)),
-        "truncation_bound": 0.0,
-    }
+    return Replicate(top=toppad, sum_w2=float(np.dot(w, w)), entropy=float(-(wl * np.log(wl)).sum()),
+                     parallel=float(np.dot(w, X)), gap=float(np.dot(w, 1.0 - X)), perp_norm=float(np.linalg.norm(perp)),
+                     perp_coord=float(perp[0]), min_dist=float(1.0 - X.max()), truncation_bound=0.0)
 
 
 SAMPLERS = ("reference", "naive", "exact", "orderstat")
@@ -67,7 +60,15 @@ LAWS = ("uniform", "vmf")
 
 
 def check_sampler_args(sampler: str, law: str, kappa0, d: int, V) -> tuple[float, object]:
-    """Validate the sampler options; return (kappa0 as float, V as a d_v x d float array or None)."""
+    """Validate the sampler options; return (kappa0 as float, V as a d_v x d float array or None).
+
+    >>> check_sampler_args("exact", "uniform", 0, 3, [[1, 0, 0]])
+    (0.0, array([[1., 0., 0.]]))
+    >>> check_sampler_args("orderstat", "vmf", 2.0, 3, None)
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: the orderstat sampler draws uniform keys only; use sampler='exact' or 'naive' for vmf
+    """
     choice(sampler, "sampler", SAMPLERS)
     choice(law, "law", LAWS)
     k0 = float(real(kappa0, "kappa0", low=0))
@@ -91,10 +92,16 @@ def check_sampler_args(sampler: str, law: str, kappa0, d: int, V) -> tuple[float
 
 def one_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *, sampler: str = "exact",
                   law: str = "uniform", kappa0: float = 0.0, V=None, tol: float | None = None,
-                  chunk: int | None = None, show_progress: bool = False) -> dict:
-    """One replicate from the named sampler (arguments already validated).
+                  chunk: int | None = None, show_progress: bool = False) -> Replicate:
+    """One replicate from the named sampler (arguments already validated; the arguments of :func:`replicates`).
 
     ``show_progress``: a bar over the chunks of keys of the exact sampler (for a single long replicate).
+
+    One key takes all the weight:
+
+    >>> r = one_replicate(1, 3, 5.0, 1, np.random.default_rng(0), sampler="naive")
+    >>> r.top.tolist(), r.sum_w2, r.entropy
+    ([1.0], 1.0, 0.0)
     """
     if sampler == "reference":
         return _one(n, d, beta, k, rng, chunk or 65536)
@@ -113,14 +120,15 @@ def one_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator,
 
 
 def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, sampler: str = "reference",
-               law: str = "uniform", kappa0=0.0, V=None, tol=None) -> dict:
+               law: str = "uniform", kappa0=0.0, V=None, tol=None) -> Replicates:
     """``reps`` independent replicates of attention over ``n`` keys on S^{d-1} (fixed query q = e_1).
 
     Replicate r uses the generator ``PCG64(SeedSequence(seed).spawn(reps)[r])``, so results do not
-    depend on how replicates are split across workers. Returns a dict of numpy arrays keyed by
-    ``STAT_KEYS`` (``top`` has shape (reps, k)), plus ``gap`` (1 - <q, y>, computed as sum w D, accurate
-    near 0 except for ``reference``) and ``truncation_bound`` (the certified relative bound of
-    ``orderstat``, 0 for the others); ``orderstat`` also reports ``explicit_keys``.
+    depend on how replicates are split across workers. Returns
+    :class:`~attnlimits.numerics.montecarlo.replicate.Replicates`: one array per statistic, one row per
+    replicate (``top`` has shape (reps, k)); the fields ``STAT_KEYS``, ``gap`` (1 - <q, y>, computed as
+    sum w D, accurate near 0 except for ``reference``) and ``truncation_bound`` (the certified relative
+    bound of ``orderstat``, 0 for the others) are always there; ``orderstat`` also reports ``explicit_keys``.
 
     ``sampler``: ``reference`` (this module, O(n) memory), ``naive`` (d-dimensional keys,
     :mod:`~attnlimits.numerics.montecarlo.naive_sampler`), ``exact`` (exact reduced, streaming,
@@ -131,6 +139,15 @@ def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, 
     also reports ``value_norm`` = |y| and ``value`` = y (shape (reps, d_v)), and ``parallel``, ``gap``,
     ``perp_norm``, ``perp_coord`` describe y's first coordinate and the rest
     (:func:`attnlimits.numerics.montecarlo.isotropic_merge.value_stats`).
+
+    beta = 0: every weight is 1/n, so W_(1) = sum w^2 = 1/n and the entropy is log n:
+
+    >>> r = replicates(10, 3, 0.0, 4, seed=0)
+    >>> r.top[:, 0].tolist(), bool(np.allclose(r.sum_w2, 0.1)), bool(np.allclose(r.entropy, np.log(10)))
+    ([0.1, 0.1, 0.1, 0.1], True, True)
+    >>> r = replicates(10**12, 3, 0.5e12, 3, seed=1, sampler="orderstat")  # lambda = 1 at d = 3
+    >>> bool(r.truncation_bound.max() <= 1e-13), r.explicit_keys.tolist()
+    (True, [64.0, 64.0, 64.0])
     """
     n = count(n, "n")
     d = dimension(d)
@@ -150,4 +167,4 @@ def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, 
     rows = [one_replicate(n, d, beta, k, np.random.Generator(np.random.PCG64(c)), sampler=sampler, law=law,
                           kappa0=kappa0, V=V, tol=tol, chunk=chunk)
             for c in progress(children, desc="replicates", unit="rep", disable=quiet)]
-    return {key: np.array([r[key] for r in rows]) for key in rows[0]}
+    return Replicates.stack(rows)

@@ -14,6 +14,8 @@ import math
 import numpy as np
 from scipy import stats as _st
 
+from attnlimits.numerics.results import Result
+
 __all__ = ["Comparison", "mean_se", "z_compare", "ks_compare", "ks_two_sample", "two_sample_z", "holm",
            "family_verdict", "DEFAULT_LEVEL"]
 
@@ -21,8 +23,13 @@ __all__ = ["Comparison", "mean_se", "z_compare", "ks_compare", "ks_two_sample", 
 DEFAULT_LEVEL = 5.733e-7
 
 
-@dataclasses.dataclass
-class Comparison:
+@dataclasses.dataclass(frozen=True)
+class Comparison(Result):
+    """One comparison of a check: ``name``; ``estimate`` (the sample mean, or the KS statistic); ``reference``
+    (the exact value, or the other sample's mean; 0 for KS); ``se`` (the standard error of the estimate, or the
+    KS scale); ``z`` (the estimate's distance from the reference in units of ``se``); ``p`` (the two-sided
+    p-value)."""
+
     name: str
     estimate: float
     reference: float
@@ -32,7 +39,11 @@ class Comparison:
 
 
 def mean_se(x) -> tuple[float, float]:
-    """Sample mean and its standard error s/sqrt(R) of replicates ``x``."""
+    """Sample mean and its standard error s/sqrt(R) of replicates ``x``.
+
+    >>> mean_se([1.0, 2.0, 3.0])  # s = 1
+    (2.0, 0.5773502691896258)
+    """
     x = np.asarray(x, dtype=float)
     if x.size < 2:
         raise ValueError("at least two replicates are needed for a standard error")
@@ -40,7 +51,12 @@ def mean_se(x) -> tuple[float, float]:
 
 
 def z_compare(name: str, samples, reference) -> Comparison:
-    """Compare the mean of i.i.d. replicates with an exact ``reference``: z = (mean − ref)/se."""
+    """Compare the mean of i.i.d. replicates with an exact ``reference``: z = (mean − ref)/se.
+
+    >>> c = z_compare("mean", [1.0, 2.0, 3.0, 4.0], 2.0)
+    >>> c.estimate, round(c.z, 6), round(c.p, 6)
+    (2.5, 0.774597, 0.438578)
+    """
     m, se = mean_se(samples)
     ref = float(reference)
     if se == 0.0:
@@ -88,7 +104,13 @@ def two_sample_z(name: str, a, b) -> Comparison:
 
 
 def holm(pvalues, level: float = DEFAULT_LEVEL) -> list[bool]:
-    """Holm's step-down rejections at family-wise ``level``: True where a comparison is rejected."""
+    """Holm's step-down rejections at family-wise ``level``: True where a comparison is rejected.
+
+    The smallest p is tested at level/m, the next at level/(m - 1), ...; the first acceptance stops:
+
+    >>> holm([0.01, 0.04], 0.05), holm([0.03, 0.04], 0.05)
+    ([True, True], [False, False])
+    """
     p = np.asarray(pvalues, dtype=float)
     order = np.argsort(p)
     m = p.size

@@ -23,7 +23,19 @@ __all__ = ["SoftmaxAccumulator"]
 
 
 class SoftmaxAccumulator:
-    """Running softmax statistics; ``add`` returns the chunk's unnormalized weights e^{l - M}."""
+    """Running softmax statistics; ``add`` returns the chunk's unnormalized weights e^{l - M}.
+
+    Three logits in two chunks against the softmax written out:
+
+    >>> acc = SoftmaxAccumulator(k=2)
+    >>> _ = acc.add(np.array([1.0]), np.array([0.5]))
+    >>> _ = acc.add(np.array([2.0, 3.0]), np.array([0.3, 0.1]))
+    >>> out = acc.finish()
+    >>> w = np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()
+    >>> [bool(np.allclose(out[key], ref, rtol=1e-15)) for key, ref in (("top", [w[2], w[1]]), ("sum_w2", w @ w),
+    ...                                                    ("entropy", -(w @ np.log(w))), ("gap", w @ [0.5, 0.3, 0.1]))]
+    [True, True, True, True]
+    """
 
     def __init__(self, k: int, *, inplace: bool = False):
         # inplace: ``add`` may overwrite the logits array it is given (the caller's scratch buffer)
@@ -35,7 +47,6 @@ class SoftmaxAccumulator:
         self.A = 0.0
         self.SD = 0.0
         self.top = np.empty(0)
-        self.count = 0
 
     def add(self, logits: np.ndarray, D: np.ndarray) -> tuple[np.ndarray, float]:
         """Add a chunk of logits (and their distances D); return (e^{l - M}, rescale factor f).
@@ -79,11 +90,12 @@ class SoftmaxAccumulator:
         if both.size > self.k:
             both = np.partition(both, both.size - self.k)[both.size - self.k:]
         self.top = both
-        self.count += e.size
         return e, f
 
     def finish(self) -> dict:
-        """Top weights (padded with zeros to k), sum w^2, entropy and sum w D."""
+        """Top weights ``top`` (padded with zeros to k), ``sum_w2``, ``entropy`` and ``gap`` = sum w D: the
+        weight statistics of a :class:`~attnlimits.numerics.montecarlo.replicate.Replicate`, as its keyword
+        arguments."""
         top = np.zeros(self.k)
         t = np.sort(self.top)[::-1]
         top[: t.size] = np.exp(t - self.M) / self.S

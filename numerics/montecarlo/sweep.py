@@ -30,10 +30,13 @@ from multiprocessing import get_context
 import numpy as np
 
 from attnlimits.numerics.progress import progress
+from attnlimits.numerics.montecarlo.replicate import Replicates
 from attnlimits.numerics.montecarlo.sampling import check_sampler_args, one_replicate
+from attnlimits.numerics.results import Result
 from attnlimits.theory.validation import InputError, count, dimension, real
 
-__all__ = ["Point", "make_point", "run_sweep", "replicate_rng", "summarize", "beta_from_lambda"]
+__all__ = ["Point", "make_point", "run_sweep", "replicate_rng", "Summary", "summarize", "VALUE_FIELDS",
+           "beta_from_lambda"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,7 +80,12 @@ class Point:
 
 
 def beta_from_lambda(lam, n: int, d: int) -> float:
-    """beta = lam (kappa_d n)^{2/(d-1)} (paper 1 §3), with kappa_d from attnlimits.theory.sphere."""
+    """beta = lam (kappa_d n)^{2/(d-1)} (paper 1 §3; docs/mathematics.md §3), with kappa_d from
+    attnlimits.theory.sphere, as a double.
+
+    >>> beta_from_lambda(1, 10**6, 3), beta_from_lambda(2, 10**4, 5)  # kappa_3 = 1/2, kappa_5 = 3/4
+    (500000.0, 173.20508075688772)
+    """
     import mpmath
 
     from attnlimits.theory.sphere import kappa
@@ -92,6 +100,13 @@ def make_point(n, d, *, beta=None, lam=None, sampler="exact", law="uniform", kap
     """Validate and build a :class:`Point`; exactly one of ``beta`` and ``lam`` is given.
 
     ``V``: a d_v x d value matrix (y = V ybar, :func:`attnlimits.numerics.montecarlo.sampling.replicates`), or None.
+
+    >>> make_point(1e6, 3, lam=1, sampler="orderstat").beta
+    500000.0
+    >>> make_point(10, 3, beta=1.0, lam=1.0)
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: give exactly one of beta and lam
     """
     n = count(n, "n")
     d = dimension(d)
@@ -113,18 +128,21 @@ def make_point(n, d, *, beta=None, lam=None, sampler="exact", law="uniform", kap
 
 
 def replicate_rng(seed: int, r: int) -> np.random.Generator:
-    """The generator of replicate r: PCG64 on the r-th child of SeedSequence(seed)."""
+    """The generator of replicate r: PCG64 on the r-th child of SeedSequence(seed).
+
+    >>> child = np.random.SeedSequence(7).spawn(3)[2]
+    >>> replicate_rng(7, 2).random() == np.random.Generator(np.random.PCG64(child)).random()
+    True
+    """
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(r,))))
 
 
-def _plain(stats: dict) -> dict:
-    return {k: (np.asarray(v, dtype=float).tolist() if np.ndim(v) else float(v)) for k, v in stats.items()}
-
-
 def _compute(p: Point, r: int, show_progress: bool = False) -> dict:
+    """Replicate r of point p as the store keeps it: the replicate's ``to_json`` (floats exact, arrays as lists)."""
     V = None if p.values is None else np.array(p.values, dtype=float)
-    return _plain(one_replicate(p.n, p.d, p.beta, p.k, replicate_rng(p.seed, r), sampler=p.sampler, law=p.law,
-                                kappa0=p.kappa0, V=V, tol=p.tol, chunk=p.chunk, show_progress=show_progress))
+    rep = one_replicate(p.n, p.d, p.beta, p.k, replicate_rng(p.seed, r), sampler=p.sampler, law=p.law,
+                        kappa0=p.kappa0, V=V, tol=p.tol, chunk=p.chunk, show_progress=show_progress)
+    return rep.to_json(17, skip_none=True)
 
 
 def _rep_path(folder: str, r: int) -> str:
@@ -216,12 +234,17 @@ def _connect(scheduler: str):
 
 
 def run_sweep(points: list[Point], reps: int, *, workers: int = 1, scheduler: str | None = None,
-              out: str | None = None, batch: int | None = None, show_progress: bool = True) -> list[dict]:
-    """Run ``reps`` replicates at every point; return, per point, a dict of arrays in replicate order.
+              out: str | None = None, batch: int | None = None, show_progress: bool = True) -> list[Replicates]:
+    """Run ``reps`` replicates at every point; return, per point, its :class:`Replicates` in replicate order.
 
     ``workers``: local processes (1 = in this process); ``scheduler``: a Dask scheduler address
-    (then ``workers`` is ignored); ``out``: the resumable store folder. Each result dict also holds
-    ``computed`` (replicates computed in this call) and ``seconds``.
+    (then ``workers`` is ignored); ``out``: the resumable store folder. Each result also holds
+    ``computed`` (replicates computed in this call) and ``seconds`` (the wall-clock time of the call).
+
+    >>> p = make_point(100, 3, beta=5.0, seed=1)
+    >>> (r,) = run_sweep([p], 3, show_progress=False)
+    >>> r.computed, r.top.shape, bool((r.top[:, 0] >= 1 / 100).all())
+    (3, (3, 5), True)
     """
     reps = count(reps, "reps")
     workers = count(workers, "workers")
@@ -276,46 +299,85 @@ def run_sweep(points: list[Point], reps: int, *, workers: int = 1, scheduler: st
         if client is not None:
             client.close()
     secs = time.perf_counter() - t0
-    out_list = []
-    for i in range(len(points)):
-        rows = [results[i][r] for r in range(reps)]
-        arrays = {key: np.array([row[key] for row in rows]) for key in rows[0]}
-        arrays["computed"] = computed[i]
-        arrays["seconds"] = secs
-        out_list.append(arrays)
-    return out_list
+    return [Replicates.stack([results[i][r] for r in range(reps)], computed=computed[i], seconds=secs)
+            for i in range(len(points))]
 
 
-def summarize(arrays: dict, d: int) -> dict:
-    """Means and standard errors of a point's replicates (the figures of ``attnlimits simulate``).
+#: The fields of :class:`Summary` that exist only with a value matrix V (None without one).
+VALUE_FIELDS = ("E_value_norm", "E_value_norm_se", "E_value_norm2", "E_value_norm2_se", "mean_value", "mean_value_se")
 
-    ``var_perp`` = E|P_perp y|^2/(d - 1): the variance of one tangential coordinate of the output
-    (its mean is 0 by symmetry); ``truncation_bound``: the largest certified bound over replicates.
-    With a value matrix (``value`` among the arrays, y = V ybar in R^{d_v}): ``var_perp`` =
-    E|(y_2, ..., y_{d_v})|^2/(d_v - 1) (None when d_v = 1), ``E_value_norm`` = E|y|, ``E_value_norm2`` = E|y|^2
-    and ``mean_value`` = E y (a list of d_v means, with ``mean_value_se``).
+
+@dataclasses.dataclass(frozen=True)
+class Summary(Result):
+    """Means and standard errors of a grid point's replicates (the figures of ``attnlimits simulate``).
+
+    Each mean ``X`` comes with its standard error ``X_se`` = s/sqrt(R) over the R replicates (nan when R = 1):
+
+    - ``E_W1``: E W_(1), the mean largest weight;
+    - ``E_sum_W2``: E sum_i w_i^2;
+    - ``E_entropy``: E(-sum_i w_i log w_i);
+    - ``mean_parallel``: E<q, y> (with V: E y_1);
+    - ``mean_gap``: E(1 - <q, y>) (with V: 1 - E y_1);
+    - ``var_perp``: E|P_perp y|^2/(d - 1), the variance of one tangential coordinate of the output (its mean
+      is 0 by symmetry); with V: E|(y_2, ..., y_{d_v})|^2/(d_v - 1), None when d_v = 1;
+    - ``E_min_dist``: E D_(1), the mean nearest distance;
+    - with a value matrix V (the :data:`VALUE_FIELDS`; None without V): ``E_value_norm`` = E|y|,
+      ``E_value_norm2`` = E|y|^2, ``mean_value`` = E y (a list of d_v means; ``mean_value_se`` their errors);
+    - ``truncation_bound``: the largest certified truncation bound over the replicates (0 but for orderstat).
     """
-    def ms(x):
-        x = np.asarray(x, dtype=float)
-        if x.size < 2:
-            return float(x.mean()), math.nan
-        return float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size))
 
-    top = np.asarray(arrays["top"])
-    dv = np.asarray(arrays["value"]).reshape(top.shape[0], -1).shape[1] if "value" in arrays else d
+    E_W1: float
+    E_W1_se: float
+    E_sum_W2: float
+    E_sum_W2_se: float
+    E_entropy: float
+    E_entropy_se: float
+    mean_parallel: float
+    mean_parallel_se: float
+    mean_gap: float
+    mean_gap_se: float
+    var_perp: float | None
+    var_perp_se: float | None
+    E_min_dist: float
+    E_min_dist_se: float
+    E_value_norm: float | None
+    E_value_norm_se: float | None
+    E_value_norm2: float | None
+    E_value_norm2_se: float | None
+    mean_value: list | None
+    mean_value_se: list | None
+    truncation_bound: float
+
+
+def _mean_se(x) -> tuple[float, float]:
+    x = np.asarray(x, dtype=float)
+    if x.size < 2:
+        return float(x.mean()), math.nan
+    return float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size))
+
+
+def summarize(reps: Replicates, d: int) -> Summary:
+    """Means and standard errors of a point's replicates (the fields of :class:`Summary`).
+
+    >>> rows = [dict(top=[w, 1 - w], sum_w2=w * w + (1 - w) ** 2, entropy=0.6, parallel=0.9, gap=0.1,
+    ...              perp_norm=0.3, perp_coord=0.1, min_dist=0.01, truncation_bound=0.0) for w in (0.5, 0.7)]
+    >>> s = summarize(Replicates.stack(rows), d=3)
+    >>> round(s.E_W1, 12), round(s.E_W1_se, 12), s.E_value_norm is None
+    (0.6, 0.1, True)
+    """
+    top = reps.top
+    dv = reps.value.reshape(top.shape[0], -1).shape[1] if reps.value is not None else d
     res = {}
-    for name, x in (("E_W1", top[:, 0]), ("E_sum_W2", arrays["sum_w2"]), ("E_entropy", arrays["entropy"]),
-                    ("mean_parallel", arrays["parallel"]), ("mean_gap", arrays["gap"]),
-                    ("var_perp", np.asarray(arrays["perp_norm"]) ** 2 / (dv - 1) if dv > 1 else None),
-                    ("E_min_dist", arrays["min_dist"])):
-        m, se = ms(x) if x is not None else (None, None)
-        res[name] = m
-        res[name + "_se"] = se
-    if "value" in arrays:
-        for name, x in (("E_value_norm", arrays["value_norm"]), ("E_value_norm2", np.asarray(arrays["value_norm"]) ** 2)):
-            res[name], res[name + "_se"] = ms(x)
-        cols = [ms(c) for c in np.asarray(arrays["value"], dtype=float).reshape(top.shape[0], -1).T]
+    for name, x in (("E_W1", top[:, 0]), ("E_sum_W2", reps.sum_w2), ("E_entropy", reps.entropy),
+                    ("mean_parallel", reps.parallel), ("mean_gap", reps.gap),
+                    ("var_perp", reps.perp_norm ** 2 / (dv - 1) if dv > 1 else None),
+                    ("E_min_dist", reps.min_dist)):
+        res[name], res[name + "_se"] = _mean_se(x) if x is not None else (None, None)
+    res.update(dict.fromkeys(VALUE_FIELDS))
+    if reps.value is not None:
+        for name, x in (("E_value_norm", reps.value_norm), ("E_value_norm2", reps.value_norm ** 2)):
+            res[name], res[name + "_se"] = _mean_se(x)
+        cols = [_mean_se(c) for c in reps.value.reshape(top.shape[0], -1).T]
         res["mean_value"] = [c[0] for c in cols]
         res["mean_value_se"] = [c[1] for c in cols]
-    res["truncation_bound"] = float(np.max(arrays["truncation_bound"]))
-    return res
+    return Summary(**res, truncation_bound=float(np.max(reps.truncation_bound)))

@@ -43,7 +43,13 @@ N_LAYERS = 256
 
 @functools.lru_cache(maxsize=64)
 def ziggurat_tables(dim: int) -> dict:
-    """Tables of the ziggurat of (1 - x^2)^k, k = (dim - 3)/2, dim >= 4 (see the module docstring)."""
+    """Tables of the ziggurat of (1 - x^2)^k, k = (dim - 3)/2, dim >= 4 (see the module docstring); cached.
+
+    ``acceptance``: the share of proposals accepted (the area under f over the stack's area):
+
+    >>> round(ziggurat_tables(16)["acceptance"], 3)
+    0.994
+    """
     k = (dim - 3) / 2.0
     if k < 0.5:
         raise ValueError("the ziggurat needs dim >= 4")
@@ -99,14 +105,14 @@ def ziggurat_tables(dim: int) -> dict:
     # 512 entries: index = layer + 256 * sign bit; the signed width gives a signed x in one product
     scale = 2.0 ** -53
     wsigned = np.concatenate([width, -width]) * scale
-    return {"k": k, "r": r, "v": v, "fr": f(r), "lam": 2.0 * k * r / (1.0 - r * r), "wsigned": wsigned,
+    return {"k": k, "r": r, "v": v, "lam": 2.0 * k * r / (1.0 - r * r), "wsigned": wsigned,
             "inner": np.concatenate([inner, inner]), "bottom": bottom, "height": height,
             "acceptance": half_beta / (N_LAYERS * v)}
 
 
 def _tail(count: int, t: dict, rng: np.random.Generator) -> np.ndarray:
     """``count`` draws from (1 - x^2)^k on [r, 1) by rejection from f(r) e^{-lambda (x - r)} (x >= r)."""
-    k, r, lam, fr = t["k"], t["r"], t["lam"], t["fr"]
+    k, r, lam = t["k"], t["r"], t["lam"]
     out = np.empty(count)
     if count <= 16:  # the usual case (a few per chunk): scalar draws cost less than array set-up
         lf = math.log1p(-r * r)
@@ -134,7 +140,14 @@ def _tail(count: int, t: dict, rng: np.random.Generator) -> np.ndarray:
 
 
 def ziggurat_coordinate(size: int, dim: int, rng: np.random.Generator, out: np.ndarray | None = None) -> np.ndarray:
-    """``size`` i.i.d. draws with density proportional to (1 - x^2)^((dim-3)/2) on (-1, 1), dim >= 4."""
+    """``size`` i.i.d. draws with density proportional to (1 - x^2)^((dim-3)/2) on (-1, 1), dim >= 4.
+
+    One coordinate of a uniform unit vector of R^dim, so E X^2 = 1/dim:
+
+    >>> x = ziggurat_coordinate(200000, 128, np.random.default_rng(0))
+    >>> round(float((x * x).mean()), 3), 1 / 128
+    (0.008, 0.0078125)
+    """
     t = ziggurat_tables(dim)
     res = np.empty(size) if out is None else out[:size]
     bits = rng.bit_generator

@@ -1,6 +1,6 @@
 """Campbell–Mecke sweeps: the inner integrals of the critical and finite-n functionals at one t.
 
-Both the Poisson limit (notes §4) and the exact finite-n law (notes §8) are described by the points
+Both the Poisson limit (docs/mathematics.md §4) and the exact finite-n law (docs/mathematics.md §8) are described by the points
 v_i = β D_i (finite n) or v_i = λ S_i (limit), their intensity ρ(v) dv on [0, V_end), and the
 unnormalised weights y = e^{-v}. With E(v) = exp(-t e^{-v}) and
 
@@ -82,7 +82,7 @@ class LimitIntensity:
 class FiniteIntensity:
     """ρ_n(v) = (n/β) f_D(v/β) on (0, 2β): n uniform keys on S^{d-1}, v = β D, D = 1 − ⟨q, K⟩.
 
-    f_D(s) = 2^{1-2a} s^{a-1} (2 − s)^{a-1} / B(a, a), a = (d−1)/2 (notes §2).
+    f_D(s) = 2^{1-2a} s^{a-1} (2 − s)^{a-1} / B(a, a), a = (d−1)/2 (docs/mathematics.md §2).
     """
 
     finite = True

@@ -21,7 +21,7 @@ import functools
 
 from flint import arb, arb_mat, ctx
 
-__all__ = ["GLRule", "gl_rule", "to_arb", "to_mpf"]
+__all__ = ["GLRule", "gl_rule", "to_mpf"]
 
 
 class GLRule:
@@ -71,13 +71,6 @@ def _rule(n: int, prec: int) -> GLRule:
 def gl_rule(n: int = 24) -> GLRule:
     """The cached N-point rule at the current Arb precision."""
     return _rule(n, ctx.prec)
-
-
-def to_arb(x) -> arb:
-    """An mpmath number (or int/str) as an exact Arb midpoint."""
-    if hasattr(x, "_mpf_"):
-        return arb(x)
-    return arb(x)
 
 
 def to_mpf(x):

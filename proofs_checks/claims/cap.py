@@ -12,7 +12,9 @@ import sympy as sp
 from scipy import stats as _st
 
 from attnlimits.numerics.precision import digits_agreed
-from attnlimits.proofs_checks.registry import Outcome, claim
+from attnlimits.proofs_checks.registry import Outcome, Source, claim
+
+AREA = "P1.cap"  # the claim ids this module owns (checked by the registry)
 
 _D = (2, 3, 4, 5, 10, 100, 4096)
 
@@ -20,7 +22,7 @@ _D = (2, 3, 4, 5, 10, 100, 4096)
 @claim("P1.cap.law",
        statement="For K uniform on S^{d-1}, P(D <= t) = I_{t/2}(a, a) = (t/2)^a/(a B(a,a)) 2F1(a, 1-a; a+1; t/2), "
                  "a = (d-1)/2, including tiny caps in high dimension (d = 4096, t = 1e-3: about 1.6e-5529)",
-       source="P1 §2", evidence="numerical")
+       source=Source("P1", "§2"), evidence="numerical")
 def _law(ctx):
     from flint import arb
 
@@ -48,7 +50,7 @@ def _law(ctx):
 @claim("P1.cap.law_sampled",
        statement="X = <q, K> for K = G/|G| (G standard Gaussian) has (1 + X)/2 ~ Beta(a, a), i.e. density "
                  "c_d (1 - x^2)^{(d-3)/2}",
-       source="P1 §2", evidence="statistical")
+       source=Source("P1", "§2"), evidence="statistical")
 def _law_sampled(ctx):
     from attnlimits.numerics.montecarlo.stats import family_verdict, ks_compare
 
@@ -67,7 +69,7 @@ def _law_sampled(ctx):
 @claim("P1.cap.series",
        statement="P(D <= t) = sum_k c_d 2^{a-1} binomial(a-1, k) (-1/2)^k t^{a+k}/(a+k) for symbolic d "
                  "(binomial expansion of the density, term-by-term integration)",
-       source="P1 §2", evidence="symbolic")
+       source=Source("P1", "§2"), evidence="symbolic")
 def _series(ctx):
     from attnlimits.numerics.laws.cap import cap_probability
     from attnlimits.theory.cap import cap_series_terms
@@ -100,7 +102,7 @@ def _series(ctx):
 
 @claim("P1.cap.exponent",
        statement="P(D <= t) ~ kappa_d t^alpha as t -> 0 with alpha = (d-1)/2 for uniform keys",
-       source="P1 §2", evidence="symbolic")
+       source=Source("P1", "§2"), evidence="symbolic")
 def _exponent(ctx):
     from attnlimits.theory.cap import derived_alpha
     from attnlimits.theory.key_laws import uniform
@@ -116,7 +118,7 @@ def _exponent(ctx):
 
 @claim("P1.cap.constant",
        statement="kappa_d = 2^{-a}/(a B(a, a)), a = (d-1)/2; kappa_3 = 1/2",
-       source="P1 §2", evidence="symbolic")
+       source=Source("P1", "§2"), evidence="symbolic")
 def _constant(ctx):
     from attnlimits.numerics.laws.cap import cap_probability
     from attnlimits.theory.cap import derived_kappa
@@ -139,12 +141,12 @@ def _constant(ctx):
                    {"max_abs_ratio_minus_1_at_t_1e-8": worst})
 
 
-@claim("P1.critical.scale",
+@claim("P1.cap.critical_scale",
        statement="beta*_n = (kappa_d n)^{2/(d-1)}: at beta = beta*_n the expected number of keys n E e^{-beta D} "
                  "tends to Gamma(alpha+1) (n_eff = Gamma(alpha+1))",
-       source="P1 §3", evidence="numerical")
+       source=Source("P1", "§3"), evidence="numerical")
 def _critical(ctx):
-    from attnlimits.theory.sphere import critical_scale, d, n
+    from attnlimits.theory.sphere import critical_scale, n
     from attnlimits.theory.watson import critical_scale_closed, n_eff
 
     ok = sp.simplify(sp.gammasimp(critical_scale_closed() / critical_scale(n))) == 1
@@ -169,10 +171,10 @@ def _critical(ctx):
                    {"relative_error_by_d": str(rel)})
 
 
-@claim("P1.watson.expansion",
+@claim("P1.cap.watson_expansion",
        statement="E e^{-beta D} ~ sum_k c_d 2^{a-1} binomial(a-1,k) (-1/2)^k Gamma(a+k) beta^{-a-k} "
                  "(Watson's lemma; leading term kappa_d Gamma(alpha+1) beta^{-alpha})",
-       source="P1 §2", evidence="numerical")
+       source=Source("P1", "§2"), evidence="numerical")
 def _watson(ctx):
     from attnlimits.theory.sphere import beta, d, kappa
     from attnlimits.theory.watson import watson_expansion

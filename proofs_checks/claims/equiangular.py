@@ -13,7 +13,9 @@ import numpy as np
 import sympy as sp
 
 from attnlimits.numerics.precision import digits_agreed
-from attnlimits.proofs_checks.registry import Outcome, claim
+from attnlimits.proofs_checks.registry import Outcome, Source, claim
+
+AREA = ("P2", "EXT.meeting")  # the claim ids this module owns (checked by the registry)
 
 RHOS = (sp.Rational(3, 10), sp.Rational(1, 2), sp.Rational(7, 10))
 NS = tuple(10**k for k in (3, 4, 6, 9, 12))
@@ -21,7 +23,7 @@ NS = tuple(10**k for k in (3, 4, 6, 9, 12))
 
 @claim("P2.thm2_1.limits", statement="Equiangular tokens, alpha = 0, beta = gamma log n: lim <y_i', y_j'> = 1, "
        "4 rho/(1 + 3 rho), rho for gamma <, =, > 1/(1 - rho); the self-weight tends to 0, 1/2, 1.",
-       source="P2 Thm 2.1", evidence="symbolic")
+       source=Source("P2", item="Thm 2.1"), evidence="symbolic")
 def _thm21_limits(ctx):
     from attnlimits.theory import equiangular as T
 
@@ -43,7 +45,7 @@ def _thm21_limits(ctx):
 
 @claim("P2.thm2_1.finite_n", statement="The exact finite-n cosine after one layer (equiangular, alpha = 0) "
        "converges to the Theorem 2.1 limits; n = 10^3 .. 10^12 at the predicted rate |s_n - s_*| + 1/n.",
-       source="P2 Thm 2.1", evidence="numerical")
+       source=Source("P2", item="Thm 2.1"), evidence="numerical")
 def _thm21_finite(ctx):
     from attnlimits.numerics.laws import equiangular as EQ
     from attnlimits.theory import equiangular as T
@@ -80,7 +82,7 @@ def _thm21_finite(ctx):
 
 @claim("P2.window.profile", statement="Inside the critical window beta = gamma_c log n + c the cosine tends to "
        "rho (1 + e^{-c(1-rho)})^2/(rho (1 + e^{-c(1-rho)})^2 + 1 - rho), which is 4 rho/(1+3 rho) at c = 0, "
-       "1 as c -> -oo and rho as c -> +oo.", source="P2 Thm 2.1 (window)", evidence="numerical")
+       "1 as c -> -oo and rho as c -> +oo.", source=Source("P2", item="Thm 2.1", note="window"), evidence="numerical")
 def _window(ctx):
     from attnlimits.numerics.laws import equiangular as EQ
     from attnlimits.theory import equiangular as T
@@ -112,7 +114,7 @@ def _window(ctx):
 
 @claim("P2.residual.limits", statement="With residual x' = ATT(y) + alpha x, |x|^2 = q, r = alpha sqrt q: the limits "
        "are rho (1+r)^2/(r^2 + 2 r rho + rho), rho (1+r)^2/((1/2+r)^2 + rho (1/2+r) + rho/4), rho in the three phases.",
-       source="P2 Thm 2.1 (residual)", evidence="symbolic")
+       source=Source("P2", item="Thm 2.1", note="residual"), evidence="symbolic")
 def _residual(ctx):
     from attnlimits.numerics.laws import equiangular as EQ
     from attnlimits.theory import equiangular as T
@@ -148,7 +150,8 @@ def _residual(ctx):
 
 
 @claim("P2.thm2_4.gradient", statement="eta = |dX'/dX|_F^2/(n d) tends to 0, (1/(4q))(1 - 1/d), (1/q)(1 - 1/d) in the "
-       "three phases (equiangular tokens, |x_i|^2 = q, d >= n).", source="P2 Thm 2.4", evidence="symbolic")
+       "three phases (equiangular tokens, |x_i|^2 = q, d >= n).", source=Source("P2", item="Thm 2.4"),
+       evidence="symbolic")
 def _thm24(ctx):
     from attnlimits.numerics.laws import almost_simplex as AS
     from attnlimits.numerics.laws import equiangular as EQ
@@ -187,7 +190,7 @@ def _thm24(ctx):
 
 @claim("P2.thm2_4.hutchinson", statement="Hutchinson's estimator of eta (Rademacher probes through the analytic "
        "Jacobian-vector product) is unbiased: it agrees with the exact |J|_F^2/(n d).",
-       source="P2 Thm 2.4 (Fig. 2 method)", evidence="statistical")
+       source=Source("P2", item="Thm 2.4", note="Fig. 2 method"), evidence="statistical")
 def _hutch(ctx):
     from attnlimits.numerics.laws import almost_simplex as AS
     from attnlimits.numerics.laws import equiangular as EQ
@@ -219,7 +222,7 @@ def _hutch(ctx):
 @claim("P2.thm2_3.almost_simplex", statement="Almost-simplex tokens (rho1 <= <y_i, y_j> <= rho2): angles shrink for "
        "gamma < 1/(1 - rho1), ATT(y_i) = y_i + o(1) for gamma > 1/(1 - rho2); on Gaussian tokens the mean angle ratio "
        "approaches the equiangular curve, whose transition is at 1/(1 - rho), as d grows.",
-       source="P2 Thm 2.3", evidence="statistical")
+       source=Source("P2", item="Thm 2.3"), evidence="statistical")
 def _thm23(ctx):
     from attnlimits.numerics.laws import almost_simplex as AS
     from attnlimits.numerics.laws import equiangular as EQ
@@ -273,7 +276,7 @@ def _thm23(ctx):
 
 
 def _lambda_half_d3(digits=30):
-    """d = 3 Poisson limit: E W_(1) = int_0^oo exp(-tau - Ein(tau)/lambda) dtau (paper 1 notes §4, alpha = 1);
+    """d = 3 Poisson limit: E W_(1) = int_0^oo exp(-tau - Ein(tau)/lambda) dtau (docs/mathematics.md §4.4, alpha = 1);
     the lambda where it is 1/2, with beta = lambda kappa_3 n = lambda n/2."""
     with mpmath.workdps(digits):
         ein = lambda z: mpmath.e1(z) + mpmath.log(z) + mpmath.euler if z > 0 else mpmath.mpf(0)  # noqa: E731
@@ -283,7 +286,8 @@ def _lambda_half_d3(digits=30):
 
 @claim("EXT.meeting.critical_beta", statement="The exact finite-(n, d) half-mass critical beta follows "
        "(kappa_d n)^{2/(d-1)} at fixed d (d = 3: ratio -> the Poisson-limit lambda_1/2) and the Gaussian-score "
-       "law at large d (beta_crit/sqrt d -> the Gaussian-score half-mass point).", source="extension",
+       "law at large d (beta_crit/sqrt d -> the Gaussian-score half-mass point).",
+       source=Source.extension(derivation="docs/mathematics.md §10.6"),
        evidence="numerical")
 def _meeting(ctx):
     from attnlimits.numerics.laws import critical_beta as CB
@@ -302,25 +306,25 @@ def _meeting(ctx):
 
 @claim("EXT.meeting.table", statement="Over d = 3..1024 and n = 1e2..1e12 the half-mass critical beta obeys the "
        "n^{2/(d-1)} law for small d and the Gaussian-score law for d >> log n, and neither in between.",
-       source="extension", evidence="numerical", quick=False)
+       source=Source.extension(derivation="docs/mathematics.md §10.6"), evidence="numerical", quick=False)
 def _table(ctx):
     from attnlimits.numerics.laws import critical_beta as CB
 
     ns = (10**2, 10**4, 10**6, 10**9, 10**12)
     rows = CB.table((3, 8, 32, 128, 512, 1024), ns, progress_bar=True)
-    R = {(r["d"], r["n"]): r for r in rows}
+    R = {(r.d, r.n): r for r in rows}
     lam = float(_lambda_half_d3())
     gauss = {n: CB.critical_beta(n, law=CB.GaussianScores(1.0)) for n in (10**2, 10**4)}
-    ok = all(abs(R[(3, n)]["ratio_paper1_power"] - lam) < 1e-5 for n in (10**6, 10**9, 10**12))
+    ok = all(abs(R[(3, n)].ratio_paper1_power - lam) < 1e-5 for n in (10**6, 10**9, 10**12))
     for d in (3, 8):
-        p1 = R[(d, 10**12)]["ratio_paper1_power"] / R[(d, 10**9)]["ratio_paper1_power"] - 1
-        g1 = R[(d, 10**12)]["ratio_gaussian_scores"] / R[(d, 10**9)]["ratio_gaussian_scores"] - 1
+        p1 = R[(d, 10**12)].ratio_paper1_power / R[(d, 10**9)].ratio_paper1_power - 1
+        g1 = R[(d, 10**12)].ratio_gaussian_scores / R[(d, 10**9)].ratio_gaussian_scores - 1
         ok &= abs(p1) < 0.02 and abs(g1) > 1.0
     for n in (10**2, 10**4):
-        ok &= abs(R[(1024, n)]["beta_crit"] / math.sqrt(1024) / gauss[n] - 1) < 0.01
-    ok &= R[(1024, 10**4)]["ratio_paper1_power"] / R[(1024, 10**2)]["ratio_paper1_power"] > 1.5
-    lines = "; ".join(f"d={r['d']} n={r['n']:.0e}: {r['beta_crit']:.5g} (x/P1 {r['ratio_paper1_power']:.3g}, "
-                      f"x/G {r['ratio_gaussian_scores']:.3g}, x/log n {r['ratio_log_n']:.3g})" for r in rows)
+        ok &= abs(R[(1024, n)].beta_crit / math.sqrt(1024) / gauss[n] - 1) < 0.01
+    ok &= R[(1024, 10**4)].ratio_paper1_power / R[(1024, 10**2)].ratio_paper1_power > 1.5
+    lines = "; ".join(f"d={r.d} n={r.n:.0e}: {r.beta_crit:.5g} (x/P1 {r.ratio_paper1_power:.3g}, "
+                      f"x/G {r.ratio_gaussian_scores:.3g}, x/log n {r.ratio_log_n:.3g})" for r in rows)
     return Outcome(ok, "d = 3: ratio to (kappa n)^{2/(d-1)} equals lambda_1/2 to 1e-5 for n >= 1e6; d <= 8: that ratio "
                    "moves < 2% from n = 1e9 to 1e12 while the Gaussian ratio doubles; d = 1024, n <= 1e4: beta_crit/sqrt d "
                    "within 1% of the Gaussian-score half-mass point. Table: " + lines, {"points": len(rows)})

@@ -5,7 +5,9 @@ import mpmath
 import sympy as sp
 
 from attnlimits.numerics.precision import digits_agreed
-from attnlimits.proofs_checks.registry import Outcome, claim
+from attnlimits.proofs_checks.registry import Outcome, Source, claim
+
+AREA = "P1.heat"  # the claim ids this module owns (checked by the registry)
 
 
 def _slopes(xs, ys):
@@ -16,7 +18,7 @@ def _slopes(xs, ys):
        statement="Softmax averaging multiplies a degree-l spherical harmonic by lambda_l = I_{l+nu}(beta)/I_nu(beta), "
                  "nu = d/2-1; lambda_l = e^{-l(l+d-2)/(2 beta)} - l(l+d-2)/(4 beta^2) + O(beta^-3), i.e. the heat "
                  "semigroup e^{t Delta} at t = 1/(2 beta) to first order, with an O(beta^-2) difference",
-       source="P1 §3", evidence="symbolic", quick=True)
+       source=Source("P1", "§3"), evidence="symbolic", quick=True)
 def _funk_hecke(ctx):
     from attnlimits.numerics.special.bessel_ratio import bessel_ratio_gap_ball
     from attnlimits.numerics.laws.heat import difference_slope, funk_hecke_eigenvalue, funk_hecke_quadrature, heat_values
@@ -49,7 +51,7 @@ def _funk_hecke(ctx):
         ratio32 = abs(float((c[3] / c[2]).subs({dsym: d, ell: l_})))
         s = difference_slope(d, l_, betas, 30)
         slope_err = max(slope_err, abs(float(s[-1]) + 2) / (2 * ratio32 / betas[-2] + 1e-9))
-        diff = heat_values(d, l_, betas[-1], 30)["difference"]
+        diff = heat_values(d, l_, betas[-1], 30).difference
         Ld = l_ * (l_ + d - 2)
         coef_err = max(coef_err, float(abs(diff * betas[-1] ** 2 / (-mpmath.mpf(Ld) / 4) - 1))
                        / (2 * ratio32 / betas[-1] + 1e-9))
@@ -66,7 +68,7 @@ def _funk_hecke(ctx):
 @claim("P1.heat.density_drift",
        statement="For a key density p on S^{d-1}, m_beta(q) = (1 - (d-1)/(2 beta)) q + (1/beta) grad_S log p(q) + "
                  "O(beta^-2) (checked for vMF densities and p = 1 + eps Y_l)",
-       source="P1 §3", evidence="numerical", quick=True)
+       source=Source("P1", "§3"), evidence="numerical", quick=True)
 def _drift(ctx):
     from attnlimits.numerics.laws.transport import drift_closed_form, drift_error, drift_quadrature
     from attnlimits.theory.heat import drift_expansion_harmonic, drift_expansion_vmf
@@ -101,7 +103,7 @@ def _drift(ctx):
        statement="One step of population self-attention transport (keys drawn from the token density rho, outputs "
                  "projected to the sphere) maps rho = 1 + eps Y_l to rho - (1/beta) Delta rho + O(beta^-2), on S^1 and "
                  "S^2: the Y_l coefficient is multiplied by 1 + l(l+d-2)/beta (one explicit backward heat step)",
-       source="P1 §3", evidence="numerical", quick=True)
+       source=Source("P1", "§3"), evidence="numerical", quick=True)
 def _backward(ctx):
     from attnlimits.numerics.laws.transport import backward_step
 
@@ -112,12 +114,12 @@ def _backward(ctx):
         for l_ in ((2, 3) if ctx.full else (2,)):
             res = {eps: [backward_step(d, l_, eps, b, 20) for b in betas] for eps in (0.2, 0.1)}
             for eps, rows in res.items():
-                worst_slope = max(worst_slope, abs(_slopes(betas, [r["max_error"] for r in rows])[-1] + 2))
+                worst_slope = max(worst_slope, abs(_slopes(betas, [r.max_error for r in rows])[-1] + 2))
                 worst_coef_slope = max(worst_coef_slope,
-                                       abs(_slopes(betas, [r["coefficient_error"] for r in rows])[-1] + 2))
+                                       abs(_slopes(betas, [r.coefficient_error for r in rows])[-1] + 2))
             # halving eps at the largest beta: the error must shrink (between eps^2 and eps scaling)
-            eps_ratio.append(float(res[0.1][-1]["max_error"] / res[0.2][-1]["max_error"]))
-            figures[f"S{d - 1}_l{l_}_max_error_beta{betas[-1]:g}"] = float(res[0.2][-1]["max_error"])
+            eps_ratio.append(float(res[0.1][-1].max_error / res[0.2][-1].max_error))
+            figures[f"S{d - 1}_l{l_}_max_error_beta{betas[-1]:g}"] = float(res[0.2][-1].max_error)
     ok = worst_slope < 0.01 and worst_coef_slope < 0.01 and all(0.2 < r < 0.6 for r in eps_ratio)
     figures.update({"slope_minus_2_max": round(worst_slope, 5), "coefficient_slope_minus_2_max": round(worst_coef_slope, 5),
                     "error_ratio_eps_halved": [round(r, 3) for r in eps_ratio]})

@@ -11,7 +11,9 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from attnlimits.proofs_checks.registry import Outcome, claim
+from attnlimits.proofs_checks.registry import Outcome, Source, claim
+
+AREA = "P1.local"  # the claim ids this module owns (checked by the registry)
 
 _KS = (2, 4, 6)  # t = 10^-k
 
@@ -53,7 +55,7 @@ def _same(x, y, digits=25):
 
 @claim("P1.local.uniform",
        statement="Engine: uniform keys give alpha = (d-1)/2, kappa = kappa_d, and the distance-CDF route agrees",
-       source="P1 §2", evidence="symbolic")
+       source=Source("P1", "§2"), evidence="symbolic")
 def _uniform(ctx):
     from attnlimits.theory.cap import cap_probability_hyper
     from attnlimits.theory.key_laws import uniform
@@ -77,7 +79,7 @@ def _uniform(ctx):
 @claim("P1.local.vmf",
        statement="vMF(mu, kappa0) keys: alpha = (d-1)/2 and kappa = kappa_d e^{kappa0 <q,mu>} / 0F1(; d/2; kappa0^2/4) "
                  "(kappa_d times the density at q relative to uniform), for q = mu and q != mu",
-       source="extension", evidence="numerical")
+       source=Source.extension(derivation="docs/mathematics.md §9"), evidence="numerical")
 def _vmf(ctx):
     from attnlimits.theory.key_laws import von_mises_fisher
     from attnlimits.theory.local_exponent import local_exponent
@@ -118,7 +120,7 @@ def _cap_case(d, r, ang):
 
 @claim("P1.local.cap_inside",
        statement="Keys uniform on a cap with q inside: alpha = (d-1)/2, kappa = kappa_d / (mass of the cap)",
-       source="extension", evidence="numerical")
+       source=Source.extension(derivation="docs/mathematics.md §9"), evidence="numerical")
 def _cap_inside(ctx):
     ok, figs = True, {}
     cases = [(3, 1, 0), (4, 1, sp.Rational(1, 2))] + ([(7, sp.pi / 4, sp.pi / 8)] if ctx.full else [])
@@ -142,7 +144,7 @@ def _cap_inside(ctx):
 
 @claim("P1.local.cap_boundary",
        statement="Keys uniform on a cap with q on its boundary: alpha = (d-1)/2, kappa = kappa_d / (2 mass of the cap)",
-       source="extension", evidence="numerical")
+       source=Source.extension(derivation="docs/mathematics.md §9"), evidence="numerical")
 def _cap_boundary(ctx):
     ok, figs = True, {}
     cases = [(3, 1), (6, sp.Rational(1, 2))] + ([(4, sp.pi / 3)] if ctx.full else [])
@@ -166,7 +168,7 @@ def _cap_boundary(ctx):
 
 @claim("P1.local.subsphere",
        statement="Keys uniform on a great subsphere S^{m-1} through q: alpha = (m-1)/2, kappa = kappa_m",
-       source="extension", evidence="numerical")
+       source=Source.extension(derivation="docs/mathematics.md §9"), evidence="numerical")
 def _subsphere(ctx):
     from attnlimits.theory.key_laws import subsphere
     from attnlimits.theory.local_exponent import local_exponent
@@ -189,7 +191,7 @@ def _subsphere(ctx):
 @claim("P1.local.vanishing_density",
        statement="A key density ~ C |k - q|^gamma at q gives alpha = (d-1+gamma)/2, "
                  "kappa = C c_d 2^{a-1+gamma/2} / (a + gamma/2)",
-       source="extension", evidence="numerical")
+       source=Source.extension(derivation="docs/mathematics.md §9"), evidence="numerical")
 def _vanishing(ctx):
     from attnlimits.theory.key_laws import vanishing
     from attnlimits.theory.local_exponent import local_exponent
@@ -223,7 +225,7 @@ def _vanishing(ctx):
 
 @claim("P1.local.outside_support",
        statement="A query outside the support has no power law: P(D <= t) = 0 below the positive nearest distance",
-       source="extension", evidence="numerical")
+       source=Source.extension(derivation="docs/mathematics.md §9"), evidence="numerical")
 def _outside(ctx):
     from attnlimits.numerics.laws.key_laws import distance_cdf
     from attnlimits.theory.key_laws import cap
@@ -249,7 +251,7 @@ def _outside(ctx):
 @claim("P1.local.monte_carlo",
        statement="Exact samples of D for vMF (Wood's algorithm, q = mu and q != mu), cap (q inside, q on the boundary) "
                  "and subsphere keys follow the exact finite-t CDFs used in the local-exponent checks",
-       source="extension", evidence="statistical")
+       source=Source.extension(derivation="docs/mathematics.md §9"), evidence="statistical")
 def _monte_carlo(ctx):
     from attnlimits.numerics.laws.key_laws import distance_cdf, sample_distance
     from attnlimits.numerics.montecarlo.stats import family_verdict, z_compare

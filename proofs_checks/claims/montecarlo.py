@@ -16,7 +16,9 @@ from attnlimits.numerics.montecarlo.isotropic_merge import merge_norms
 from attnlimits.numerics.montecarlo.orderstat_sampler import nearest_distances
 from attnlimits.numerics.montecarlo.sampling import replicates
 from attnlimits.numerics.montecarlo.stats import family_verdict, ks_compare, ks_two_sample, two_sample_z, z_compare
-from attnlimits.proofs_checks.registry import Outcome, claim
+from attnlimits.proofs_checks.registry import Outcome, Source, claim
+
+AREA = ("EXT.mc", "P1.mc")  # the claim ids this module owns (checked by the registry)
 
 
 def _outcome(comps, what: str, **extra) -> Outcome:
@@ -29,7 +31,7 @@ def _outcome(comps, what: str, **extra) -> Outcome:
        statement="For independent isotropic A, B in R^m, |A + B|^2 = |A|^2 + |B|^2 + 2|A||B|C with "
                  "(1 + C)/2 ~ Beta((m-1)/2, (m-1)/2), and pairwise merging gives the exact law of "
                  "|sum c_i U_i| from scalar draws",
-       source="extension (notes §11)", evidence="statistical", quick=True)
+       source=Source.extension(derivation="docs/mathematics.md §11.6"), evidence="statistical", quick=True)
 def _merge(ctx):
     R = 6000 if ctx.full else 2000
     c = np.array([0.3, 1.0, 0.7, 0.2, 0.5, 0.9])
@@ -48,7 +50,8 @@ def _merge(ctx):
 @claim("EXT.mc.samplers_agree",
        statement="The naive (d-dimensional keys), exact reduced and order-statistics samplers have the same "
                  "law for every statistic of the weights and the output",
-       source="extension (P1 §1-2 model)", evidence="statistical", quick=True)
+       source=Source.extension("P1 §2 model", derivation="docs/mathematics.md §11.6"), evidence="statistical",
+       quick=True)
 def _agree(ctx):
     R = 1000 if ctx.full else 400
     comps = []
@@ -57,15 +60,16 @@ def _agree(ctx):
                 for s, seed in (("naive", 1), ("exact", 2), ("orderstat", 3))}
         for s in ("exact", "orderstat"):
             for key in ("sum_w2", "entropy", "gap", "perp_norm", "min_dist"):
-                comps.append(ks_two_sample(f"{s} d={d} {key}", runs[s][key], runs["naive"][key]))
-                comps.append(two_sample_z(f"{s} d={d} {key} mean", runs[s][key], runs["naive"][key]))
-            comps.append(ks_two_sample(f"{s} d={d} W(1)", runs[s]["top"][:, 0], runs["naive"]["top"][:, 0]))
+                comps.append(ks_two_sample(f"{s} d={d} {key}", getattr(runs[s], key), getattr(runs["naive"], key)))
+                comps.append(two_sample_z(f"{s} d={d} {key} mean", getattr(runs[s], key),
+                                          getattr(runs["naive"], key)))
+            comps.append(ks_two_sample(f"{s} d={d} W(1)", runs[s].top[:, 0], runs["naive"].top[:, 0]))
     # an exact finite-n value: n = 2, d = 3, S = |X1 - X2| has density (2 - s)/2 on [0, 2]
     beta2 = 2.0
     ew1 = integrate.quad(lambda s: (2 - s) / 2 / (1 + math.exp(-beta2 * s)), 0, 2)[0]
     for s, seed in (("naive", 4), ("exact", 5), ("orderstat", 6)):
         r = replicates(2, 3, beta2, 1500, seed, sampler=s)
-        comps.append(z_compare(f"{s} n=2 E W(1) (quadrature)", r["top"][:, 0], ew1))
+        comps.append(z_compare(f"{s} n=2 E W(1) (quadrature)", r.top[:, 0], ew1))
     return _outcome(comps, f"(n, d, beta) = (300, 3, 60), (200, 6, 8), (100, 2, 30), {R} replicates per sampler: "
                            "two-sample KS and mean differences of 6 statistics against the naive sampler; "
                            "n = 2: E W(1) against quadrature")
@@ -79,7 +83,7 @@ def _limits_alpha1(lam: float) -> tuple[float, float]:
     """Poisson limits for d = 3 (alpha = 1): E W_(1) = int_0^inf e^{-s - Ein(s)/lam} ds and
     E sum W^2 = (1/lam) int_0^inf e^{-Ein(t)/lam} (1 - e^{-t}(1 + t))/t dt.
 
-    Derivation: notes §4's conditioning on Gamma_1 = g gives an inner integral Ein(t y)/lam with
+    Derivation: the conditioning of docs/mathematics.md §4.3 on Gamma_1 = g gives an inner integral Ein(t y)/lam with
     y = e^{-lam g}; substituting s = t y removes g. Campbell–Mecke gives the second formula after
     int_0^inf e^{-2 lam u} e^{-t e^{-lam u}} du = (1 - e^{-t}(1 + t))/(lam t^2).
     """
@@ -93,7 +97,7 @@ def _limits_alpha1(lam: float) -> tuple[float, float]:
 @claim("P1.mc.critical_weights_1e12",
        statement="At the critical scale beta = lam (kappa_3 n) with n = 10^12, d = 3, the mean largest weight "
                  "and the mean sum of squared weights equal their Poisson-limit values",
-       source="P1 §4", evidence="statistical", quick=True)
+       source=Source("P1", "§4"), evidence="statistical", quick=True)
 def _critical(ctx):
     n = 10**12
     R = 10000 if ctx.full else 3000
@@ -101,9 +105,9 @@ def _critical(ctx):
     for lam, seed in ((0.5, 11), (1.0, 12), (3.0, 13)):
         ew1, esw2 = _limits_alpha1(lam)
         r = replicates(n, 3, lam * n / 2, R, seed, sampler="orderstat")
-        worst_bound = max(worst_bound, float(r["truncation_bound"].max()))
-        comps += [z_compare(f"lam={lam} E W(1)", r["top"][:, 0], ew1),
-                  z_compare(f"lam={lam} E sum W^2", r["sum_w2"], esw2)]
+        worst_bound = max(worst_bound, float(r.truncation_bound.max()))
+        comps += [z_compare(f"lam={lam} E W(1)", r.top[:, 0], ew1),
+                  z_compare(f"lam={lam} E sum W^2", r.sum_w2, esw2)]
     out = _outcome(comps, f"order-statistics sampler, {R} replicates per lam in (0.5, 1, 3), against the Poisson "
                           "limit by mpmath quadrature (finite-n bias O(1/n)); every replicate's certified "
                           "truncation bound <= 1e-12",
@@ -115,7 +119,8 @@ def _critical(ctx):
 @claim("EXT.mc.orderstat_nearest_1e12",
        statement="The order-statistics sampler draws the nearest distances D_(1), D_(2) of n = 10^12 and "
                  "10^18 uniform keys with their exact laws (1 - F)^n and (1 - F)^n + n F (1 - F)^(n-1)",
-       source="extension (P1 §2 cap law)", evidence="statistical", quick=False)
+       source=Source.extension("P1 §2 cap law", derivation="docs/mathematics.md §11.6"), evidence="statistical",
+       quick=False)
 def _nearest(ctx):
     R = 20000 if ctx.full else 8000
     comps = []

@@ -7,7 +7,9 @@ import mpmath
 import sympy as sp
 
 from attnlimits.numerics.precision import digits_agreed
-from attnlimits.proofs_checks.registry import Outcome, claim
+from attnlimits.proofs_checks.registry import Outcome, Source, claim
+
+AREA = "P1.sub"  # the claim ids this module owns (checked by the registry)
 
 # corners named by the issue plus a spread of the documented range (d 2..1e4, beta 1e-8..1e8)
 CORNERS = [(4096, 100), (512, 1), (3, 10**8), (10**4, 10**8), (2, 1e-8), (10**4, 1e-8), (10**4, 10**4), (2, 1),
@@ -25,7 +27,7 @@ def _in_ball(x, ball, digits):
 @claim("P1.sub.mean",
        statement="The population output is m(beta) = A_d(beta) q with A_d = I_{d/2}(beta)/I_{d/2-1}(beta) "
                  "= E[X e^{beta X}]/E[e^{beta X}]; computed to the requested digits for d in [2, 1e4], beta in [1e-8, 1e8]",
-       source="P1 §4", evidence="certified", quick=True)
+       source=Source("P1", "§4"), evidence="certified", quick=True)
 def _mean(ctx):
     from attnlimits.numerics.special.bessel_ratio import mean_resultant, mean_resultant_ball
     from attnlimits.numerics.laws.subcritical import clt_variances_quadrature
@@ -45,7 +47,7 @@ def _mean(ctx):
     qd_digits = 10**9
     for d, b in [(2, 0.5), (6, 40), (33, 2.5)]:
         with mpmath.workdps(40):
-            qd = clt_variances_quadrature(d, b, 25)["mean_resultant"]
+            qd = clt_variances_quadrature(d, b, 25).mean_resultant
             qd_digits = min(qd_digits, digits_agreed(qd, mean_resultant(d, b, 30)))
     ok = all_in and rad_ok and worst_digits >= digits and qd_digits >= 24
     return Outcome(ok, f"Perron continued fraction vs Arb ratio of scaled bessel_i balls at {len(CORNERS)} (d, beta) "
@@ -58,7 +60,7 @@ def _mean(ctx):
        statement="A_d(beta) = 1 - (d-1)/(2 beta) + (d-1)(d-3)/(8 beta^2) + (d-1)(d-3)/(8 beta^3) + O(beta^-4) "
                  "(any order, symbolic d, from Hankel coefficients derived from Bessel's equation); "
                  "A_d(beta) = beta/d - beta^3/(d^2(d+2)) + O(beta^5) at small beta",
-       source="P1 §4", evidence="symbolic", quick=True)
+       source=Source("P1", "§4"), evidence="symbolic", quick=True)
 def _bias_expansion(ctx):
     from attnlimits.numerics.special.bessel_ratio import mean_resultant
     from attnlimits.theory.bessel_asymptotics import hankel_coefficients, hankel_product_formula, mu
@@ -108,7 +110,7 @@ def _bias_expansion(ctx):
 @claim("P1.sub.clt_covariance",
        statement="sqrt(n)(y - m) => N(0, Sigma), Sigma = E[e^{2 beta X}(K-m)(K-m)^T]/M(beta)^2, exactly "
                  "var_par = R(1 - (d-1)A(2b)/(2b) - 2A(b)A(2b) + A(b)^2), var_perp = R A(2b)/(2b), R = M(2b)/M(b)^2",
-       source="P1 §4", evidence="numerical", quick=True)
+       source=Source("P1", "§4"), evidence="numerical", quick=True)
 def _clt(ctx):
     from attnlimits.numerics.special.bessel_ratio import mgf_ratio, mgf_ratio_ball
     from attnlimits.numerics.laws.subcritical import clt_variances, clt_variances_hyp0f1, clt_variances_quadrature
@@ -122,14 +124,14 @@ def _clt(ctx):
         h = clt_variances_hyp0f1(d, b, digits)
         with mpmath.workdps(digits + 10):
             for k in ("var_parallel", "var_perp"):
-                agree_0f1 = min(agree_0f1, digits_agreed(v[k], h[k]))
+                agree_0f1 = min(agree_0f1, digits_agreed(getattr(v, k), getattr(h, k)))
     agree_quad = 10**9
     for d, b in [(2, 0.5), (5, 30), (64, 1000)]:
         v = clt_variances(d, b, 25)
         qd = clt_variances_quadrature(d, b, 25)
         with mpmath.workdps(40):
             for k in ("var_parallel", "var_perp"):
-                agree_quad = min(agree_quad, digits_agreed(v[k], qd[k]))
+                agree_quad = min(agree_quad, digits_agreed(getattr(v, k), getattr(qd, k)))
     balls_ok = all(_in_ball(mgf_ratio(d, b, digits), mgf_ratio_ball(d, b, digits + 10), digits)
                    for d, b in CORNERS[:4])
     ok = ode_ok and agree_0f1 >= digits and agree_quad >= 24 and balls_ok
@@ -143,7 +145,7 @@ def _clt(ctx):
        statement="bias ~ (d-1)/(2 beta), tangential fluctuation ~ sqrt(C beta^{(d-3)/2}/n): bias dominates for "
                  "beta << n^{2/(d+1)}, fluctuations for n^{2/(d+1)} << beta << n^{2/(d-1)}; n_eff = n kappa_d "
                  "Gamma(alpha+1) beta^-alpha",
-       source="P1 §4", evidence="symbolic", quick=True)
+       source=Source("P1", "§4"), evidence="symbolic", quick=True)
 def _crossover(ctx):
     from attnlimits.numerics.laws.subcritical import clt_variances, n_eff
     from attnlimits.theory.sphere import d as dsym
@@ -161,7 +163,7 @@ def _crossover(ctx):
             c, p = lead[key]
             pred = mpmath.mpf(str(sp.N(c.subs(dsym, d), 40))) * mpmath.mpf(10) ** (7 * float(p.subs(dsym, d)))
             # relative correction is O(d^2/beta) (the R and A series have O(d^2) first coefficients)
-            worst = max(worst, float(abs(v[key] / pred - 1)) / (d * d / 1e7))
+            worst = max(worst, float(abs(getattr(v, key) / pred - 1)) / (d * d / 1e7))
     # n_eff against its definition n E e^{-beta D} = n M(beta) e^{-beta}, ratio -> 1 + O(1/beta)
     neff_worst = 0.0
     for d in (2, 3, 9, 50):
@@ -188,7 +190,7 @@ MC_FULL = MC_QUICK + [(20000, 3, 20.0, 1500, 21), (20000, 4, 8.0, 1000, 22), (10
 @claim("P1.sub.gaussian",
        statement="For fixed beta and n -> oo, <q,y> and each coordinate of P_perp y are asymptotically Gaussian with "
                  "mean A_d(beta) (plus the O(1/n) ratio bias R(A(b)-A(2b))/n) and 0, variances var_par/n, var_perp/n",
-       source="P1 §4", evidence="statistical", quick=True)
+       source=Source("P1", "§4"), evidence="statistical", quick=True)
 def _gaussian(ctx):
     from attnlimits.numerics.montecarlo.stats import family_verdict
     from attnlimits.numerics.laws.subcritical import monte_carlo_comparisons

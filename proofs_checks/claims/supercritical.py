@@ -1,4 +1,5 @@
-"""Claims of the supercritical regime: collapse on the nearest key, the Weibull law (paper 1, §3; notes §7)."""
+"""Claims of the supercritical regime: collapse on the nearest key, the Weibull law (paper 1, §3;
+docs/mathematics.md §7)."""
 from __future__ import annotations
 
 import mpmath
@@ -7,13 +8,15 @@ import sympy as sp
 
 from attnlimits.numerics.laws import supercritical as S
 from attnlimits.numerics.montecarlo.stats import family_verdict, ks_compare
-from attnlimits.proofs_checks.registry import Outcome, claim
+from attnlimits.proofs_checks.registry import Outcome, Source, claim
+
+AREA = "P1.super"  # the claim ids this module owns (checked by the registry)
 
 
 @claim("P1.super.collapse",
        statement="As lambda -> infinity, W_(1) -> 1: P(W_(1) > 1 - eps) -> 1 for fixed eps, and -log(1 - W_(1))/lambda "
                  "-> S_2 - S_1 in law (Exp(1) for d = 3)",
-       source="P1 §3", evidence="symbolic", quick=True)
+       source=Source("P1", "§3"), evidence="symbolic", quick=True)
 def _collapse(ctx):
     from attnlimits.theory import poisson_limit as P
 
@@ -58,7 +61,7 @@ def _collapse(ctx):
 @claim("P1.super.nearest_weibull",
        statement="The rescaled nearest distance (kappa n)^{1/alpha} D_(1) converges to the Weibull law "
                  "P(. > s) = exp(-s^alpha)",
-       source="P1 §3", evidence="statistical", quick=True)
+       source=Source("P1", "§3"), evidence="statistical", quick=True)
 def _weibull(ctx):
     from attnlimits.numerics.montecarlo.sampling import replicates
 
@@ -84,7 +87,7 @@ def _weibull(ctx):
     from scipy import stats as st
 
     cdf = lambda s: 1 - (1 - st.beta((d - 1) / 2, (d - 1) / 2).cdf(np.asarray(s) / sc / 2)) ** n
-    comp = ks_compare("min_dist", r["min_dist"] * sc, cdf)
+    comp = ks_compare("min_dist", r.min_dist * sc, cdf)
     ok_mc, fig = family_verdict([comp])
     figs.update(fig)
     return Outcome(bool(ok and ok_mc), "exact (1 - I)^n vs exp(-s^alpha) for n = 1e3..1e9 (d = 3, 5, 9); "

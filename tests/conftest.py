@@ -1,0 +1,42 @@
+"""Shared test fixtures.
+
+``assert_digits(value, reference, digits, what="")``: the one digits-agreement assertion of the suite. It
+passes when ``value == reference`` or |value - reference| < 10^-digits |reference| (relative to the
+reference, evaluated with 60 guard digits beyond ``digits`` and the caller's precision, so
+high-precision inputs are compared unrounded), and fails with a message showing both values and the
+digits on which they agree (:func:`attnlimits.numerics.precision.digits_agreed`). That condition implies
+``digits_agreed(value, reference) >= digits``. It is a fixture because pytest runs with
+``--import-mode=importlib`` (test modules cannot import each other or this file); it is session-scoped so
+that hypothesis tests may use it.
+"""
+from __future__ import annotations
+
+import mpmath
+import pytest
+
+from attnlimits.numerics.precision import digits_agreed
+
+
+def _mp(x, dps: int):
+    """``x`` (int, float, str, mpmath or sympy number) as an mpf at the current precision (sympy via evalf)."""
+    if hasattr(x, "evalf") and not isinstance(x, mpmath.mpf):
+        x = x.evalf(dps)
+    return mpmath.mpf(x)
+
+
+def _assert_digits(value, reference, digits: int, what: str = "") -> None:
+    dps = max(mpmath.mp.dps, int(digits)) + 60
+    with mpmath.workdps(dps):
+        a, b = _mp(value, dps), _mp(reference, dps)
+        if a == b or abs(a - b) < mpmath.mpf(10) ** (-int(digits)) * abs(b):
+            return
+        agreed = digits_agreed(a, b)
+        label = f"{what}: " if what else ""
+        raise AssertionError(f"{label}{mpmath.nstr(a, int(digits) + 5)} and reference "
+                             f"{mpmath.nstr(b, int(digits) + 5)} agree to {agreed} digits, {digits} required")
+
+
+@pytest.fixture(scope="session")
+def assert_digits():
+    """The digits-agreement assertion (see the module docstring): ``assert_digits(value, reference, digits)``."""
+    return _assert_digits
