@@ -27,49 +27,21 @@ def register(sub):
     p.set_defaults(func=run)
 
 
-def _multiplier(args):
-    """The factor of the rule at this n, from the sympy expressions of :mod:`attnlimits.theory.scaling_rules`."""
-    import sympy as sp
-
-    from attnlimits.theory.scaling_rules import L, multiplier, n, s
-    from attnlimits.theory.validation import InputError
-
-    rule = args.rule
-    if rule == "none":
-        return sp.Integer(1)
-    subs = {n: sp.Integer(args.n)}
-    if rule in ("yarn", "qwen-logn"):
-        if args.train_length is None and not (rule == "yarn" and args.scale is not None):
-            raise InputError(f"--rule {rule} needs --train-length")
-        if rule == "yarn" and args.scale is not None:
-            subs = {n: sp.Rational(str(args.scale)), L: 1}
-        else:
-            subs[L] = sp.Integer(args.train_length)
-    if rule == "ssmax":
-        if args.ssmax_s is None:
-            raise InputError("--rule ssmax needs --ssmax-s")
-        subs[s] = sp.Rational(str(args.ssmax_s))
-    return multiplier(rule).subs(subs)
-
-
 def run(args) -> int:
     import mpmath
-    import sympy as sp
 
     from attnlimits.numerics.formatting import decimal_string
-    from attnlimits.numerics.precision import check_digits, working_digits
-    from attnlimits.numerics.laws.regime import regime_report
+    from attnlimits.numerics.laws.regime import regime_report, rule_beta
+    from attnlimits.numerics.precision import check_digits
 
     digits = check_digits(args.digits)
-    with working_digits(digits):
-        m = _multiplier(args)
-        beta = mpmath.mpf(str(args.beta)) * mpmath.mpf(str(sp.N(m, mpmath.mp.dps)))
-        beta_text = mpmath.nstr(beta, mpmath.mp.dps)
-    rep = regime_report(args.n, args.d, beta_text, digits)
+    rb = rule_beta(args.beta, args.rule, args.n, train_length=args.train_length, scale=args.scale,
+                   ssmax_s=args.ssmax_s, digits=digits)
+    rep = regime_report(args.n, args.d, mpmath.nstr(rb.beta, digits + 15), digits)
     out = {"n": str(args.n), "d": str(args.d)}
     if args.rule != "none":
-        out.update({"rule": args.rule, "base_beta": str(args.beta), "multiplier": decimal_string(sp.N(m, digits + 5), digits)})
-    out["beta"] = decimal_string(beta, digits)
+        out.update({"rule": args.rule, "base_beta": str(args.beta), "multiplier": decimal_string(rb.multiplier, digits)})
+    out["beta"] = decimal_string(rb.beta, digits)
     out.update(rep.to_json(digits))
     emit(out, args.json, title=f"regime of softmax attention, n = {args.n}, d = {args.d}")
     return 0

@@ -31,7 +31,7 @@ from attnlimits.numerics.laws.sphere import log_kappa_value, neff_constant
 from attnlimits.numerics.laws.subcritical import clt_variances
 from attnlimits.theory.validation import count, dimension, positive_real
 
-__all__ = ["REGIMES", "classify", "median_nearest_distance", "regime_report", "RegimeReport"]
+__all__ = ["REGIMES", "classify", "median_nearest_distance", "regime_report", "RegimeReport", "rule_beta", "RuleBeta"]
 
 REGIMES = ("uniform averaging", "subcritical, bias-dominated", "subcritical, fluctuation-dominated",
            "critical window", "supercritical")
@@ -163,6 +163,59 @@ def regime_report(n, d, beta, digits: int = 10) -> RegimeReport:
         nearest_distance_median=dmed, nearest_euclidean_median=mpmath.sqrt(2 * dmed),
     )
     return dataclasses.replace(rep, summary=_sentence(rep))
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleBeta(Result):
+    """The inverse temperature a scaling rule gives at context length n.
+
+    - ``rule``: the rule's name (:func:`attnlimits.theory.scaling_rules.multiplier`), or ``"none"``;
+    - ``multiplier``: the rule's factor at this n (an mpf), 1 for ``"none"``;
+    - ``beta``: base beta times the multiplier (an mpf).
+    """
+
+    rule: str
+    multiplier: object
+    beta: object
+
+
+@precise
+def rule_beta(base_beta, rule: str, n, *, train_length=None, scale=None, ssmax_s=None, digits: int = 15) -> RuleBeta:
+    """beta = base_beta × m(n), m the sympy factor of a scaling rule (docs/regimes.md) evaluated at ``digits``.
+
+    ``yarn`` needs ``train_length`` (m depends on s = n/L) or ``scale`` (s itself); ``qwen-logn`` needs
+    ``train_length``; ``ssmax`` needs ``ssmax_s``.
+
+    >>> r = rule_beta(2, "qwen-logn", 4096 ** 2, train_length=4096, digits=10)  # log_L n = 2
+    >>> mpmath.nstr(r.multiplier, 10), mpmath.nstr(r.beta, 10)
+    ('2.0', '4.0')
+    """
+    import sympy as sp
+
+    from attnlimits.theory.scaling_rules import L, multiplier, s
+    from attnlimits.theory.scaling_rules import n as n_sym
+    from attnlimits.theory.validation import InputError
+
+    n = count(n, "n")
+    positive_real(base_beta, "beta")
+    if rule == "none":
+        m = sp.Integer(1)
+    else:
+        subs = {n_sym: sp.Integer(n)}
+        if rule in ("yarn", "qwen-logn"):
+            if train_length is None and not (rule == "yarn" and scale is not None):
+                raise InputError(f"rule {rule} needs --train-length (train_length=)")
+            if rule == "yarn" and scale is not None:
+                subs = {n_sym: sp.Rational(str(scale)), L: 1}
+            else:
+                subs[L] = sp.Integer(count(train_length, "train_length"))
+        if rule == "ssmax":
+            if ssmax_s is None:
+                raise InputError("rule ssmax needs --ssmax-s (ssmax_s=)")
+            subs[s] = sp.Rational(str(ssmax_s))
+        m = multiplier(rule).subs(subs)
+    mult = mpmath.mpf(str(sp.N(m, mpmath.mp.dps)))
+    return RuleBeta(rule=rule, multiplier=mult, beta=mpmath.mpf(str(base_beta)) * mult)
 
 
 def _fmt(x, k=3):

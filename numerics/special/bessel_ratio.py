@@ -91,6 +91,13 @@ def _arb(x_text):
     return arb(str(x_text)) if isinstance(x_text, str) else arb(mpmath.nstr(mpmath.mpf(x_text), mpmath.mp.dps + 5))
 
 
+def _beta_ball(beta, digits: int, guard: int):
+    """beta > 0 as an Arb ball, read with ``guard`` more digits than the result carries."""
+    positive_real(beta, "beta")
+    with working_digits(digits, guard=guard):
+        return _arb(beta)
+
+
 @precise
 def mean_resultant_ball(d, beta, digits: int = 20):
     """A certified Arb ball for A_d(beta) = I_{d/2}(beta)/I_{d/2-1}(beta): ratio of scaled ``bessel_i`` balls.
@@ -99,12 +106,10 @@ def mean_resultant_ball(d, beta, digits: int = 20):
     >>> mean_resultant_ball(3, 2, 20).overlaps(arb(2).coth() - arb(1) / 2)  # A_3 = coth beta - 1/beta
     True
     """
-    d = dimension(d)
-    positive_real(beta, "beta")
     from flint import arb
 
-    with working_digits(digits, guard=30):  # beta is read with more digits than the ball carries
-        x = _arb(beta)
+    d = dimension(d)
+    x = _beta_ball(beta, digits, guard=30)
     nu = arb(d - 2) / 2
     return x.bessel_i(nu + 1, scaled=True) / x.bessel_i(nu, scaled=True)
 
@@ -186,12 +191,10 @@ def mgf_ratio_ball(d, beta, digits: int = 20):
     >>> mgf_ratio_ball(3, 2, 20).overlaps(2 * arb(2).coth())  # d = 3: R = beta coth beta
     True
     """
-    d = dimension(d)
-    positive_real(beta, "beta")
     from flint import arb
 
-    with working_digits(digits, guard=40):  # beta is read with more digits than the ball carries
-        x = _arb(beta)
+    d = dimension(d)
+    x = _beta_ball(beta, digits, guard=40)
     nu = arb(d - 2) / 2
     return (x / 4) ** nu * (2 * x).bessel_i(nu, scaled=True) / (
         (arb(d) / 2).gamma() * x.bessel_i(nu, scaled=True) ** 2)
