@@ -33,24 +33,53 @@ GUARD_DIGITS = 15
 
 
 def check_digits(digits) -> int:
-    """Validate a requested number of significant decimal digits (1 .. MAX_DIGITS)."""
+    """Validate a requested number of significant decimal digits (1 .. MAX_DIGITS).
+
+    >>> check_digits(30), check_digits("12")
+    (30, 12)
+    >>> check_digits(MAX_DIGITS + 1)
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: digits must be an integer ...
+    """
     if digits is None:
         raise InputError("digits must be given")
     return integer(digits, "digits", low=1, high=MAX_DIGITS)
 
 
 def bits_for(digits: int) -> int:
-    """Binary precision that carries ``digits`` decimal digits."""
+    """Binary precision that carries ``digits`` decimal digits: ceil(digits log2 10) + 4 bits.
+
+    >>> bits_for(15), bits_for(100)  # 15 log2 10 = 49.8..., 100 log2 10 = 332.1...
+    (54, 337)
+    """
     return int(math.ceil(digits * math.log2(10))) + 4
 
 
 def working_digits(digits, guard: int = GUARD_DIGITS):
-    """mpmath working precision of ``digits + guard`` decimal digits, restored on exit."""
+    """mpmath working precision of ``digits + guard`` decimal digits, restored on exit.
+
+    >>> import mpmath
+    >>> with working_digits(20) as d:
+    ...     d, mpmath.mp.dps
+    (20, 35)
+    >>> mpmath.mp.dps
+    15
+    """
     return _mpmath_digits(check_digits(digits), guard)
 
 
 def arb_digits(digits, guard: int = GUARD_DIGITS):
-    """python-flint (Arb) precision of ``digits + guard`` decimal digits, restored on exit."""
+    """python-flint (Arb) precision of ``digits + guard`` decimal digits, restored on exit.
+
+    >>> from flint import ctx
+    >>> before = ctx.prec
+    >>> with arb_digits(20) as d:
+    ...     d, ctx.prec == bits_for(35)
+    (20, True)
+    >>> ctx.prec == before
+    True
+    """
     return _arb_digits(check_digits(digits), guard)
 
 
@@ -136,6 +165,14 @@ def digits_agreed(a, b, *, tie: int | None = None) -> int:
     not rounded before they are compared. Equal values count as agreeing to ``tie`` digits: pass the digits
     both values were computed to deliver; by default the caller's working precision (an exact tie says
     nothing beyond the digits that were carried).
+
+    >>> import mpmath
+    >>> digits_agreed(mpmath.mpf("1.23456"), mpmath.mpf("1.23457"))  # relative difference 8.1e-6
+    5
+    >>> digits_agreed(mpmath.pi, mpmath.mpf(355) / 113)  # Zu Chongzhi's 355/113: relative error 8.5e-8
+    7
+    >>> digits_agreed(2, 2), digits_agreed(2, 2, tie=30)  # an exact tie: the caller's 15 digits, or ``tie``
+    (15, 30)
     """
     caller = mpmath.mp.dps
     with mpmath.workdps(caller + 60):

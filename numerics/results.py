@@ -21,7 +21,17 @@ __all__ = ["Result", "json_value"]
 
 
 def json_value(x, digits: int):
-    """One value made JSON-ready at ``digits`` significant digits (see the module docstring)."""
+    """One value made JSON-ready at ``digits`` significant digits (see the module docstring).
+
+    >>> import numpy as np
+    >>> from flint import arb
+    >>> json_value(mpmath.mpf(1) / 3, 5), json_value([mpmath.mpf(2), 0.5, 3], 4), json_value({1: mpmath.mpf(0.5)}, 3)
+    ('0.33333', ['2.000', 0.5, 3], {'1': '0.500'})
+    >>> json_value(float("inf"), 5), json_value(np.int64(7), 3), json_value(np.arange(3), 3)
+    ('inf', 7, [0, 1, 2])
+    >>> json_value(arb(1) / 3, 5)  # an Arb ball: midpoint and radius
+    {'mid': '0.33333', 'rad': '...'}
+    """
     if isinstance(x, Result):
         return x.to_json(digits)
     if isinstance(x, (mpmath.mpf, mpmath.mpc)):

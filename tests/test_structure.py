@@ -51,3 +51,12 @@ def test_every_wing_names_entry_points_that_resolve(wing):
     assert pkg.__doc__ and len(pkg.__all__) >= 3
     for name in pkg.__all__:
         assert callable(getattr(pkg, name)), f"{wing}.{name}"
+
+
+@pytest.mark.parametrize("wing", ["special", "quadrature", "laws", "montecarlo", "figures"])
+def test_every_entry_point_of_a_wing_has_an_example(wing):
+    # the names a wing's __init__ lists are what a newcomer reads first: each carries a >>> example (run by
+    # tests/test_doctests.py)
+    pkg = importlib.import_module(f"attnlimits.numerics.{wing}")
+    without = [name for name in pkg.__all__ if ">>>" not in (getattr(pkg, name).__doc__ or "")]
+    assert without == []

@@ -106,7 +106,17 @@ def ratio_large_coefficients(order, top, bottom) -> list:
 
 def ratio_small_coefficients(order, top_shift, bottom):
     """Coefficients e_0..e_order (in powers of x^2) with I_{bottom+s}(x)/I_bottom(x) = (x/2)^s G(x^2),
-    G(x^2) = sum_k e_k x^{2k}, for an integer shift s = ``top_shift`` >= 0 (DLMF 10.25.2 for both series)."""
+    G(x^2) = sum_k e_k x^{2k}, for an integer shift s = ``top_shift`` >= 0 (DLMF 10.25.2 for both series).
+
+    >>> ratio_small_coefficients(2, 1, sp.Rational(1, 2))  # I_{3/2}/I_{1/2} = coth x - 1/x = (x/2) G(x^2)
+    [2/3, -2/45, 4/945]
+    >>> x = sp.Symbol("x")
+    >>> G = sum(e * x**(2 * k) for k, e in enumerate(ratio_small_coefficients(2, 1, sp.Rational(1, 2))))
+    >>> sp.series(x / 2 * G - (sp.coth(x) - 1 / x), x, 0, 7)  # the Laurent series of coth agrees to x^6
+    O(x**7)
+    >>> ratio_small_coefficients(2, 0, mu)  # shift 0: the ratio is 1
+    [1, 0, 0]
+    """
     order = integer(order, "order", low=0, high=400)
     s = integer(top_shift, "shift", low=0)
     num = [1 / (4**k * sp.factorial(k) * sp.rf(bottom + 1, s + k)) for k in range(order + 1)]

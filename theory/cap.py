@@ -89,6 +89,13 @@ def cap_series_terms(order, dd=d):
 
     Each monomial of :func:`density_series_terms` is integrated from 0 to t by sympy, with a
     replaced by a positive symbol during the integration (so that d > 1 is known).
+
+    >>> cap_series_terms(2, 3)  # d = 3: D = 1 - X is uniform on [0, 2], so P(D <= t) = t/2 exactly
+    [(1, 1/2), (2, 0)]
+    >>> cap_series_terms(3, 5)  # d = 5: the integral of the density 3 s (2 - s)/4, computed directly below
+    [(2, 3/4), (3, -1/4), (4, 0)]
+    >>> sp.integrate(sp.Rational(3, 4) * s * (2 - s), (s, 0, t))
+    -t**3/4 + 3*t**2/4
     """
     dd = symbolic_dimension(dd)
     a = half(dd)

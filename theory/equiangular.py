@@ -63,7 +63,14 @@ def gamma_c(r=rho):
 
 
 def self_weight(nn=n, b=beta, r=rho):
-    """A_ii = 1/(1 + (n - 1) exp(-beta (1 - rho))) in the equiangular model."""
+    """A_ii = 1/(1 + (n - 1) exp(-beta (1 - rho))) in the equiangular model.
+
+    >>> self_weight(n, beta, 1)  # identical tokens (rho = 1): uniform weights
+    1/n
+    >>> sw = self_weight(n, gamma_c(sp.Rational(1, 2)) * sp.log(n), sp.Rational(1, 2))  # beta = gamma_c log n
+    >>> sp.simplify(sw), sp.limit(sw, n, sp.oo)  # the critical self-weight 1/2
+    (n/(2*n - 1), 1/2)
+    """
     return 1 / (1 + (nn - 1) * sp.exp(-b * (1 - r)))
 
 
@@ -89,6 +96,13 @@ def inner_of_sh(sw=s, hh=h, r=rho, alpha=alpha_res, qq=q):
     """The same cosine written as F(s, h), h = 1/n: a rational function continuous at h = 0.
 
     a = s - t + alpha sqrt(q), b g = (1 - s)(h + (1 - h) rho)/(1 - h), b^2 n g = (1 - s)^2 (h + (1 - h) rho)/(1 - h)^2.
+
+    >>> sp.simplify(inner_of_sh(1, h, rho, 0, 1))  # s = 1, no residual: each output is its own token
+    rho
+    >>> r = sp.Rational(1, 3)  # n = 4, beta = (3/2) log 3: (n - 1) e^{-beta (1 - rho)} = 1, so s = 1/2
+    >>> F = inner_of_sh(sp.Rational(1, 2), sp.Rational(1, 4), r, 0, 1)
+    >>> F, inner_finite(4, sp.Rational(3, 2) * sp.log(3), r, 0, 1)
+    (13/15, 13/15)
     """
     t = (1 - sw) * hh / (1 - hh)
     a = sw - t + alpha * sp.sqrt(qq)
@@ -103,6 +117,13 @@ def limit_inner_of_s(sw=s, r=rho, alpha=alpha_res, qq=q):
     """F(s, 0) = rho (1 + alpha sqrt q)^2 / ((s + alpha sqrt q)^2 + 2 rho (s + alpha sqrt q)(1 - s) + rho (1 - s)^2).
 
     Derived from :func:`inner_of_sh` by sympy (limit h -> 0), not typed in.
+
+    >>> a = s + alpha_res * sp.sqrt(q)  # the closed form above, typed in, against the derived limit
+    >>> sp.simplify(limit_inner_of_s() - rho * (1 + alpha_res * sp.sqrt(q))**2
+    ...             / (a**2 + 2 * rho * a * (1 - s) + rho * (1 - s)**2))
+    0
+    >>> limit_inner_of_s(sp.Rational(1, 2), alpha=0)  # s = 1/2: the critical value 4 rho/(1 + 3 rho)
+    4*rho/(3*rho + 1)
     """
     return sp.factor(sp.simplify(sp.limit(inner_of_sh(sw, h, r, alpha, qq), h, 0)))
 
@@ -112,6 +133,9 @@ def phase_self_weight_limits():
 
     With e = 1 - gamma (1 - rho): e = k > 0 (gamma < gamma_c), e = 0, e = -k < 0 (gamma > gamma_c);
     eps_n = (n - 1) n^{e - 1}.
+
+    >>> phase_self_weight_limits()  # eps_n -> oo, 1, 0
+    {'subcritical': 0, 'critical': 1/2, 'supercritical': 1}
     """
     k = sp.Symbol("k", positive=True)
     N = sp.Symbol("N", positive=True)
@@ -136,6 +160,10 @@ def window_profile(cc=c, r=rho, alpha=alpha_res, qq=q):
     """Limit of <y_i', y_j'> for beta = gamma_c log n + c: F(1/(1 + exp(-c (1 - rho))), 0).
 
     The self-weight limit is derived by sympy from eps_n = (n - 1)/n * exp(-c (1 - rho)).
+
+    >>> F = window_profile(r=sp.Rational(1, 2), alpha=0)
+    >>> F.subs(c, 0), sp.limit(F, c, -sp.oo), sp.limit(F, c, sp.oo)  # 4 rho/(1 + 3 rho); the phases beside: 1, rho
+    (4/5, 1, 1/2)
     """
     N = sp.Symbol("N", positive=True)
     s_c = sp.limit(1 / (1 + (N - 1) / N * sp.exp(-cc * (1 - r))), N, sp.oo)

@@ -138,7 +138,18 @@ def eta_beta_coefficients():
 
 
 def eta_phase_limits():
-    """Per phase: e0(s_*, 0, delta) and e1, e2 at (s_*, 0, 0); the limit is e0 when e1 = e2 = 0 there."""
+    """Per phase: e0(s_*, 0, delta) and e1, e2 at (s_*, 0, 0); the limit is e0 when e1 = e2 = 0 there.
+
+    Theorem 2.4's limits 0, (1 - 1/d)/(4q), (1 - 1/d)/q (delta = 1/d), with no beta-term left at the limit
+    (about 2 s on the first call, which builds the exact :func:`block_norms`; cached afterwards):
+
+    >>> lim = eta_phase_limits()
+    >>> [sp.simplify(lim[p]["limit"] - L) for p, L in
+    ...  (("subcritical", 0), ("critical", (1 - delta) / (4 * q)), ("supercritical", (1 - delta) / q))]
+    [0, 0, 0]
+    >>> sorted({v[k] for v in lim.values() for k in ("beta_coeff_at_limit", "beta2_coeff_at_limit")})
+    [0]
+    """
     (e0, e1, e2), h = eta_beta_coefficients()
     out = {}
     for name, s0 in (("subcritical", 0), ("critical", sp.Rational(1, 2)), ("supercritical", 1)):

@@ -96,6 +96,12 @@ def drift_expansion_harmonic(degree=None, dd=None, order: int = 2) -> dict:
         tan = eps w lambda_l / (1 + eps y lambda_l).
     Returns the w^0, w^1 coefficients of both and their differences from the prediction
     rad ~ 1 - (d-1) w/2, tan ~ eps w/(1 + eps y) (grad_S log p = eps grad_S Y/(1 + eps Y)).
+
+    >>> out = drift_expansion_harmonic(1, 3)  # l = 1 on S^2: A_3 = coth(beta) - 1/beta gives rad = 1 - w
+    >>> out["rad"], out["tan"]
+    ([1, -1], [0, epsilon/(epsilon*y + 1)])
+    >>> out["rad_gap"], out["tan_gap"]
+    ([0, 0], [0, 0])
     """
     D, L = _dd(dd), _ll(degree)
     y = sp.Symbol("y", real=True)
@@ -120,6 +126,10 @@ def drift_expansion_vmf(dd=None, order: int = 2) -> dict:
 
     Writes m = rad q + tan (mu - c q) and returns the w^0, w^1 coefficients and their gaps from the prediction
     rad ~ 1 - (d-1) w/2, tan ~ kappa0 w (grad_S log p(q) = kappa0 (mu - c q)).
+
+    >>> out = drift_expansion_vmf(3)  # d = 3: rad = 1 - w, tan = kappa0 w
+    >>> out["rad"], out["tan"], out["rad_gap"], out["tan_gap"]
+    ([1, -1], [0, kappa_0], [0, 0], [0, 0])
     """
     D = _dd(dd)
     k0, c = sp.symbols("kappa_0 c", real=True)

@@ -42,12 +42,25 @@ def _angle(x, name):
 
 
 def mu_dot_k(angle):
-    """<mu, K> in polar coordinates about q, for mu at geodesic angle ``angle`` from q."""
+    """<mu, K> in polar coordinates about q, for mu at geodesic angle ``angle`` from q.
+
+    >>> mu_dot_k(0), mu_dot_k(sp.pi / 2), mu_dot_k(sp.pi)  # mu = q, mu orthogonal to q, mu = -q
+    (cos(theta), u*sin(theta), -cos(theta))
+    """
     return sp.cos(theta) * sp.cos(angle) + sp.sin(theta) * sp.sin(angle) * u
 
 
 def uniform(d):
-    """Uniform keys on S^{d-1}: density 1."""
+    """Uniform keys on S^{d-1}: density 1.
+
+    >>> from attnlimits.theory.local_exponent import local_exponent
+    >>> law = uniform(3)
+    >>> law.density, law.support
+    (1, None)
+    >>> le = local_exponent(law)
+    >>> le.alpha, le.kappa  # d = 3: D is uniform on [0, 2], P(D <= t) = t/2
+    (1, 1/2)
+    """
     dd = symbolic_dimension(d)
     return polar_law(dd, sp.Integer(1), name="uniform", params=(("d", dd),))
 
@@ -72,7 +85,16 @@ def von_mises_fisher(d, kappa0, angle=0):
 
 
 def cap(d, radius, angle=0):
-    """Uniform keys on the cap {<mu, K> >= cos r}, r = ``radius`` in (0, pi), mu at angle ``angle`` from q."""
+    """Uniform keys on the cap {<mu, K> >= cos r}, r = ``radius`` in (0, pi), mu at angle ``angle`` from q.
+
+    >>> from attnlimits.theory.local_exponent import local_exponent
+    >>> hemi = local_exponent(cap(3, sp.pi / 2))  # hemisphere centred at q: density 2, kappa = 2 kappa_3
+    >>> sp.N(hemi.kappa, 15)
+    1.00000000000000
+    >>> off = local_exponent(cap(3, sp.pi / 4, sp.pi / 2))  # cap of radius pi/4 at angle pi/2 from q
+    >>> off.power_law, sp.N(off.nearest_distance, 15), sp.N(1 - sp.cos(sp.pi / 4), 15)  # nearest key at pi/4
+    (False, 0.292893218813452, 0.292893218813452)
+    """
     dd = symbolic_dimension(d)
     r = _angle(radius, "radius")
     if r == 0 or r == sp.pi:
@@ -84,14 +106,33 @@ def cap(d, radius, angle=0):
 
 
 def subsphere(d, m):
-    """Uniform keys on a great subsphere S^{m-1} (2 <= m <= d) through q."""
+    """Uniform keys on a great subsphere S^{m-1} (2 <= m <= d) through q.
+
+    >>> from attnlimits.theory.local_exponent import local_exponent
+    >>> le = local_exponent(subsphere(5, 3))  # keys on a great S^2 in S^4: the cap law of uniform keys, d = 3
+    >>> le.alpha, le.kappa
+    (1, 1/2)
+    """
     dd = symbolic_dimension(d)
     mm = symbolic_dimension(m, "m")
     return polar_law(dd, sp.Integer(1), m=mm, name="subsphere", params=(("d", dd), ("m", mm)))
 
 
 def vanishing(d, gamma):
-    """Density |K - q|^gamma / E|K - q|^gamma (gamma > -(d-1), else not integrable)."""
+    """Density |K - q|^gamma / E|K - q|^gamma (gamma > -(d-1), else not integrable).
+
+    >>> from attnlimits.theory.local_exponent import local_exponent
+    >>> law = vanishing(3, 2)  # |K - q|^2 = 2 D, E|K - q|^2 = 2: the density is D = 1 - cos(theta)
+    >>> law.density
+    2*sin(theta/2)**2
+    >>> le = local_exponent(law)
+    >>> le.alpha, le.kappa  # P(D <= t) = int_0^t s ds/2 = t^2/4
+    (2, 1/4)
+    >>> vanishing(3, -2)
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: |K - q|^gamma is not integrable on S^2 for gamma = -2 <= -(d-1)
+    """
     dd = symbolic_dimension(d)
     g = sp.sympify(gamma)
     if not g.is_real:  # a number, or a sympy symbol declared real

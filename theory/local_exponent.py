@@ -52,6 +52,9 @@ class PolarLaw:
     ``d`` ambient dimension; ``m`` dimension of the great subsphere S^{m-1} through q that carries the
     law; ``density`` p(theta, u) w.r.t. the normalized uniform measure of S^{m-1}; ``support`` g(theta, u)
     (the law lives where g >= 0) or None for the whole subsphere; ``name`` and ``params`` describe it.
+
+    >>> PolarLaw(3, 3, sp.Integer(1), name="uniform")  # not checked: build laws with polar_law
+    PolarLaw(d=3, m=3, density=1, support=None, name='uniform', params=())
     """
 
     d: object
@@ -68,6 +71,14 @@ class LocalExponent:
 
     With ``power_law=False`` (q outside the support) ``alpha`` and ``kappa`` are None and
     ``nearest_distance`` is the positive distance D from q to the support.
+
+    >>> le = LocalExponent(True, sp.Integer(1), sp.Rational(1, 2), sp.Integer(0))  # uniform keys, d = 3
+    >>> le.critical_scale(), le.n_eff(n, 10)  # beta*_n = kappa_3 n = n/2; n kappa Gamma(2)/beta
+    (n/2, n/20)
+    >>> LocalExponent(False, None, None, sp.Rational(1, 2), position="outside").critical_scale()
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: the query is outside the support (nearest distance D = 1/2): ...
     """
 
     power_law: bool
@@ -110,6 +121,14 @@ def polar_law(d, density, support=None, *, m=None, name="custom", params=(), sym
     d and m may be integers or sympy symbols (e.g. :data:`attnlimits.theory.sphere.d`); ``symbols`` lists
     further parameter symbols the expressions may contain. Without free parameters the density is
     checked to be finite and nonnegative on a grid of the support.
+
+    >>> law = polar_law(3, 3 * sp.cos(theta)**2)  # density 3 <q, K>^2 (E X^2 = 1/3 for d = 3)
+    >>> local_exponent(law).kappa  # 3 kappa_3, the density being 3 at q
+    3/2
+    >>> polar_law(3, sp.cos(theta))  # negative on the far hemisphere
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: the density is negative at theta=..., u=-1
     """
     dd = symbolic_dimension(d)
     mm = dd if m is None else symbolic_dimension(m)
@@ -147,7 +166,13 @@ def _check_nonnegative(p, g, m):
 
 
 def direction_density(m):
-    """Density of u = <omega, nu> on (-1, 1), omega uniform on the unit sphere of the tangent space (m >= 3)."""
+    """Density of u = <omega, nu> on (-1, 1), omega uniform on the unit sphere of the tangent space (m >= 3).
+
+    >>> direction_density(4)  # tangent sphere S^2: u is uniform on [-1, 1] (Archimedes)
+    1/2
+    >>> direction_density(3), sp.integrate(direction_density(3), (u, -1, 1))  # tangent circle: arcsine law
+    (1/(pi*sqrt(1 - u**2)), 1)
+    """
     return normalizer(m - 1) * (1 - u**2) ** (sp.Rational(m - 4, 2) if sp.sympify(m).is_Number else (m - 4) / 2)
 
 
@@ -157,6 +182,13 @@ def direction_tail(u0, m):
     m = 2: u = +-1 with probability 1/2 each. m >= 3: u^2 ~ Beta(1/2, (m-2)/2) (substitute v = u^2 in
     the density c_{m-1} (1-u^2)^{(m-4)/2}), and u is symmetric, so
     P(u > u0) = 1/2 - sign(u0) I_{u0^2}(1/2, (m-2)/2) / 2.
+
+    >>> sp.N(direction_tail(sp.Rational(1, 2), 4), 15)  # u uniform on [-1, 1]
+    0.250000000000000
+    >>> sp.N(direction_tail(sp.Rational(1, 2), 3), 15)  # u = cos(phi), phi uniform: P(|phi| < pi/3) = 1/3
+    0.333333333333333
+    >>> direction_tail(0, 2)  # m = 2: u = +-1 with probability 1/2 each
+    1/2
     """
     u0 = sp.sympify(u0)
     if m == 2:

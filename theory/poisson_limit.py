@@ -43,17 +43,33 @@ alpha_sym = sp.Symbol("alpha", positive=True)
 
 
 def phi_integrand(alpha=alpha_sym, lam=lam_sym):
-    """(1 − exp(−t e^{−v})) α λ^{−α} v^{α−1}: Φ(t) is its integral over v ∈ (0, ∞)."""
+    """(1 − exp(−t e^{−v})) α λ^{−α} v^{α−1}: Φ(t) is its integral over v ∈ (0, ∞).
+
+    >>> f = phi_integrand(sp.Integer(1), sp.Integer(1)).subs(t, 1)  # α = λ = 1: Φ(1) = Ein(1)
+    >>> sp.N(sp.Integral(f, (v, 0, sp.oo)), 15), sp.N(Ein(1), 15)
+    (0.796599599297053, 0.796599599297053)
+    """
     return (1 - sp.exp(-t * sp.exp(-v))) * alpha * lam ** (-alpha) * v ** (alpha - 1)
 
 
 def phi_by_parts_integrand(alpha=alpha_sym):
-    """v^α t e^{−v} exp(−t e^{−v}): the integrand of φ_α after integration by parts."""
+    """v^α t e^{−v} exp(−t e^{−v}): the integrand of φ_α after integration by parts.
+
+    >>> B = v**alpha_sym * (1 - sp.exp(-t * sp.exp(-v)))  # boundary term, 0 at v = 0 and v = ∞
+    >>> sp.simplify(sp.diff(B, v) - (phi_integrand(lam=1) - phi_by_parts_integrand()))
+    0
+    """
     return v ** alpha * t * sp.exp(-v) * sp.exp(-t * sp.exp(-v))
 
 
 def phi_series_term(alpha=alpha_sym):
-    """m-th Taylor coefficient term of φ_α: Γ(α+1) (−1)^{m+1} t^m/(m! m^α)."""
+    """m-th Taylor coefficient term of φ_α: Γ(α+1) (−1)^{m+1} t^m/(m! m^α).
+
+    >>> phi_series_term(1)
+    (-1)**(m + 1)*t**m/(m*factorial(m))
+    >>> [phi_series_term(1).subs(m, k) for k in (1, 2, 3)], sp.series(Ein(t), t, 0, 4)  # φ_1 = Ein
+    ([t, -t**2/4, t**3/18], t - t**2/4 + t**3/18 + O(t**4))
+    """
     return sp.gamma(alpha + 1) * (-1) ** (m + 1) * t ** m / (sp.factorial(m) * m ** alpha)
 
 
@@ -101,7 +117,15 @@ def max_weight_tail_alpha1(lam=lam_sym, ww=w):
 
 
 def dickman_density(theta, x):
-    """Generalised Dickman density on (0, 1]: e^{−γθ} x^{θ−1} / Γ(θ)."""
+    """Generalised Dickman density on (0, 1]: e^{−γθ} x^{θ−1} / Γ(θ).
+
+    >>> x = sp.Symbol("x", positive=True)
+    >>> dickman_density(1, x)  # θ = 1: flat on (0, 1]
+    exp(-EulerGamma)
+    >>> P = sp.integrate(dickman_density(1, x), (x, 0, 1))  # P(R <= 1) = P(W_(1) >= 1/2) at λ = 1
+    >>> P, P == max_weight_tail_alpha1(sp.Integer(1), sp.Rational(1, 2))
+    (exp(-EulerGamma), True)
+    """
     return sp.exp(-sp.EulerGamma * theta) * x ** (theta - 1) / sp.gamma(theta)
 
 
@@ -120,7 +144,14 @@ def steutel_residual(theta):
 
 
 def dickman_constant_limit(theta):
-    """lim_{s→∞} s^θ e^{−θ Ein(s)}, which must equal C Γ(θ) when f(x) ~ C x^{θ−1} at 0 (Tauberian)."""
+    """lim_{s→∞} s^θ e^{−θ Ein(s)}, which must equal C Γ(θ) when f(x) ~ C x^{θ−1} at 0 (Tauberian).
+
+    >>> th, x = sp.symbols("theta x", positive=True)
+    >>> dickman_constant_limit(th)
+    exp(-EulerGamma*theta)
+    >>> sp.simplify(dickman_density(th, x) * sp.gamma(th) / x**(th - 1))  # C Γ(θ), C read off the density
+    exp(-EulerGamma*theta)
+    """
     s = sp.Symbol("s", positive=True)
     # Ein(s) − log s = γ + E_1(s), and 0 < E_1(s) < e^{−s}/s (DLMF 6.8.2) → 0: squeeze
     rest = sp.simplify(Ein(s) - sp.log(s) - sp.expint(1, s))

@@ -61,7 +61,13 @@ def normalizer(dd=d):
 
 
 def x_density(dd=d):
-    """Density of X = <q, K> on [-1, 1]: Gamma(d/2)/(sqrt(pi) Gamma((d-1)/2)) (1 - x^2)^((d-3)/2)."""
+    """Density of X = <q, K> on [-1, 1]: Gamma(d/2)/(sqrt(pi) Gamma((d-1)/2)) (1 - x^2)^((d-3)/2).
+
+    >>> x_density(3), x_density(4)  # uniform on [-1, 1] (Archimedes); the semicircle law
+    (1/2, 2*sqrt(1 - x**2)/pi)
+    >>> sp.integrate(x_density(5), (x, -1, 1))
+    1
+    """
     D = symbolic_dimension(dd)
     return sp.gamma(D / 2) / (sp.sqrt(sp.pi) * sp.gamma((D - 1) / 2)) * (1 - x**2) ** ((D - 3) / 2)
 

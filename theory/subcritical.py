@@ -64,7 +64,13 @@ def bias_expansion(order, dd=None):
 
 
 def small_beta_coefficients(order, dd=None) -> list:
-    """s_0..s_order with A_d(beta) = sum_k s_k beta^{2k+1} near 0 (DLMF 10.25.2); s_0 = 1/d (uniform averaging)."""
+    """s_0..s_order with A_d(beta) = sum_k s_k beta^{2k+1} near 0 (DLMF 10.25.2); s_0 = 1/d (uniform averaging).
+
+    >>> small_beta_coefficients(2, 3), sp.series(sp.coth(beta) - 1 / beta, beta, 0, 6)  # A_3 = coth - 1/beta
+    ([1/3, -1/45, 2/945], beta/3 - beta**3/45 + 2*beta**5/945 + O(beta**6))
+    >>> small_beta_coefficients(1)
+    [1/d, -1/(d**2*(d + 2))]
+    """
     D = _dd(dd)
     e = ratio_small_coefficients(order, 1, D / 2 - 1)
     return [sp.factor(c / 2) for c in e]
@@ -97,7 +103,15 @@ def mgf_ode_residual(dd=None):
 
 
 def second_moment_over_mgf(b=beta, dd=None, A=None):
-    """M''(b)/M(b) = E[X^2 e^{bX}]/E[e^{bX}] = 1 - (d-1) A_d(b)/b (from the ODE; A defaults to a symbol)."""
+    """M''(b)/M(b) = E[X^2 e^{bX}]/E[e^{bX}] = 1 - (d-1) A_d(b)/b (from the ODE; A defaults to a symbol).
+
+    >>> second_moment_over_mgf()
+    -A*(d - 1)/beta + 1
+    >>> b = sp.Symbol("b", positive=True)
+    >>> M = sp.sinh(b) / b  # d = 3: M(b) = E e^{bX}, X uniform on [-1, 1]
+    >>> sp.simplify(second_moment_over_mgf(b, 3, sp.diff(M, b) / M) - sp.diff(M, b, 2) / M)
+    0
+    """
     D = _dd(dd)
     A = sp.Symbol("A") if A is None else A
     return 1 - (D - 1) * A / b
@@ -148,6 +162,10 @@ def clt_leading_terms(dd=None, order: int = 3) -> dict:
     R = (beta/4)^nu I_nu(2 beta)/(Gamma(d/2) I_nu(beta)^2) ~ (beta/4)^nu sqrt(pi beta)/Gamma(d/2) * (1 + O(1/beta)),
     A_1, A_2 from :func:`bias_coefficients`; var_par's O(1) and O(1/beta) terms cancel, leaving a beta^{-2} term.
     Returns the leading coefficient and exponent of beta for each.
+
+    >>> lead = clt_leading_terms(3)  # d = 3: R = beta coth(beta), var_perp -> 1/2, var_par = 1/(2 beta) + ...
+    >>> lead["R"], lead["var_perp"], lead["var_parallel"]  # (coefficient, exponent of beta)
+    ((1, 1), (1/2, 0), (1/2, -1))
     """
     D = _dd(dd)
     nu = D / 2 - 1
@@ -176,7 +194,14 @@ def clt_leading_terms(dd=None, order: int = 3) -> dict:
 
 def n_eff(dd=None):
     """n_eff = n kappa_d Gamma(alpha + 1) beta^{-alpha}: n times the Laplace-transform asymptotic of E e^{-beta D}
-    (docs/mathematics.md §2.5)."""
+    (docs/mathematics.md §2.5).
+
+    >>> n_eff(3)
+    n/(2*beta)
+    >>> D = sp.Symbol("D", positive=True)  # d = 3: D uniform on [0, 2], E e^{-beta D} ~ 1/(2 beta)
+    >>> sp.limit(n * sp.integrate(sp.exp(-beta * D) / 2, (D, 0, 2)) / n_eff(3), beta, sp.oo)
+    1
+    """
     D = _dd(dd)
     return n * kappa(D) * sp.gamma(alpha(D) + 1) * beta ** (-alpha(D))
 

@@ -25,7 +25,16 @@ __all__ = [
 
 
 class InputError(ValueError):
-    """Bad input to the package: the message is a single line meant for the user."""
+    """Bad input to the package: the message is a single line meant for the user.
+
+    >>> err = InputError("d must be" + chr(10) + "   an integer")  # line breaks and runs of blanks collapse
+    >>> str(err), isinstance(err, ValueError)
+    ('d must be an integer', True)
+    >>> raise err
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: d must be an integer
+    """
 
     def __init__(self, message: str):
         super().__init__(" ".join(str(message).split()))
@@ -68,6 +77,13 @@ def real(x, name: str, *, low=None, high=None, low_open: bool = False, high_open
 
     Strings are returned stripped, so that callers can parse them at their own working precision
     (``mpmath.mpf("0.1")`` inside ``workdps`` keeps every digit the user typed).
+
+    >>> real(" 0.1 ", "lambda", low=0)
+    '0.1'
+    >>> real(2, "w", high=1)
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: w must be <= 1, got 2
     """
     v = _as_mpf(x, name)
     if low is not None:
@@ -84,12 +100,28 @@ def real(x, name: str, *, low=None, high=None, low_open: bool = False, high_open
 
 
 def positive_real(x, name: str):
-    """A finite real number > 0."""
+    """A finite real number > 0.
+
+    >>> positive_real(0.5, "lambda")
+    0.5
+    >>> positive_real(0, "lambda")
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: lambda must be > 0, got 0
+    """
     return real(x, name, low=0, low_open=True)
 
 
 def integer(x, name: str, *, low=None, high=None) -> int:
-    """An integer (``1e12`` and ``'1e12'`` are accepted when integral) in ``[low, high]``."""
+    """An integer (``1e12`` and ``'1e12'`` are accepted when integral) in ``[low, high]``.
+
+    >>> integer("1e3", "k")
+    1000
+    >>> integer(2.5, "k")
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: k must be an integer, got 2.5
+    """
     v = _as_mpf(x, name)
     if v != mpmath.floor(v):
         raise InputError(f"{name} must be an integer, got {_show(x)}")
@@ -107,7 +139,15 @@ def integer(x, name: str, *, low=None, high=None) -> int:
 
 
 def dimension(d, name: str = "d", *, low: int = 2) -> int:
-    """The ambient dimension: keys live on S^{d-1}, so d >= 2 is required."""
+    """The ambient dimension: keys live on S^{d-1}, so d >= 2 is required.
+
+    >>> dimension(3)
+    3
+    >>> dimension(1)
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: d must be an integer >= 2, got 1
+    """
     return integer(d, name, low=low, high=10**9)
 
 
@@ -125,7 +165,15 @@ def count(n, name: str = "n", *, low: int = 1) -> int:
 
 
 def choice(x, name: str, options) -> str:
-    """One of a fixed set of names."""
+    """One of a fixed set of names.
+
+    >>> choice("critical", "regime", ("subcritical", "critical", "supercritical"))
+    'critical'
+    >>> choice("hot", "regime", ("subcritical", "critical", "supercritical"))
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: regime must be one of subcritical, critical, supercritical; got 'hot'
+    """
     if x not in options:
         raise InputError(f"{name} must be one of {', '.join(map(str, options))}; got {x!r}")
     return x

@@ -19,7 +19,12 @@ __all__ = ["FigureSpec", "all_figures", "make_figures", "pyplot", "label_axes", 
 @dataclasses.dataclass(frozen=True)
 class FigureSpec:
     """One figure: ``name`` (the PNG's file name without extension), ``caption`` (for the report), ``make(path)``
-    (writes the PNG) and ``area`` (the module that lists it, filled in by :func:`all_figures`)."""
+    (writes the PNG) and ``area`` (the module that lists it, filled in by :func:`all_figures`).
+
+    >>> spec = FigureSpec("demo", "a caption", make=lambda path: None)
+    >>> spec.name, spec.area
+    ('demo', '')
+    """
 
     name: str
     caption: str
@@ -28,7 +33,12 @@ class FigureSpec:
 
 
 def pyplot():
-    """matplotlib.pyplot with the non-interactive Agg backend; a clear error when plots are not installed."""
+    """matplotlib.pyplot with the non-interactive Agg backend; a clear error when plots are not installed.
+
+    >>> plt = pyplot()
+    >>> plt.__name__, plt.get_backend().lower()
+    ('matplotlib.pyplot', 'agg')
+    """
     try:
         import matplotlib
     except ImportError:
@@ -71,7 +81,14 @@ def save_figure(fig, path, dpi: int = 120) -> None:
 
 
 def all_figures() -> list[FigureSpec]:
-    """Every registered figure: the ``FIGURES`` lists of the area modules, in module-name order."""
+    """Every registered figure: the ``FIGURES`` lists of the area modules, in module-name order.
+
+    >>> figs = all_figures()
+    >>> sorted({f.area for f in figs})
+    ['critical', 'equiangular', 'phase', 'subcritical']
+    >>> "phase_diagram" in [f.name for f in figs]
+    True
+    """
     import attnlimits.numerics.figures as pkg
 
     out = []
@@ -83,7 +100,14 @@ def all_figures() -> list[FigureSpec]:
 
 
 def make_figures(out_dir, names=None, *, show_progress: bool = True) -> list[tuple[Path, FigureSpec]]:
-    """Write the figures (all, or those in ``names``) as PNG files into ``out_dir``."""
+    """Write the figures (all, or those in ``names``) as PNG files into ``out_dir``; returns (path, spec) pairs.
+
+    >>> import tempfile
+    >>> make_figures(tempfile.mkdtemp(), ["no_such_figure"])
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: unknown figure 'no_such_figure'; known: ...
+    """
     from attnlimits.numerics.progress import progress
 
     pyplot()

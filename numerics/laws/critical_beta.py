@@ -52,7 +52,12 @@ GRID = {"w_panels": 13, "u_panels": 14}
 
 @dataclasses.dataclass(frozen=True)
 class SphereScores:
-    """X = <q, K>, K uniform on S^{d-1}; in the gap variable D = 1 - X, D/2 ~ Beta(a, a)."""
+    """X = <q, K>, K uniform on S^{d-1}; in the gap variable D = 1 - X, D/2 ~ Beta(a, a).
+
+    >>> law = SphereScores(3)  # d = 3: a = 1, D uniform on [0, 2], density 1/2
+    >>> law.a, round(float(law.top_gap(0.25)), 12), round(float(np.exp(law.log_density(0.7))), 12)
+    (1.0, 0.5, 0.5)
+    """
 
     d: int
 
@@ -76,7 +81,12 @@ class SphereScores:
 
 @dataclasses.dataclass(frozen=True)
 class GaussianScores:
-    """Scores X ~ N(0, sigma^2) i.i.d. (the random-energy model); D = -X."""
+    """Scores X ~ N(0, sigma^2) i.i.d. (the random-energy model); D = -X.
+
+    >>> law = GaussianScores(2.0)  # the 97.5% quantile of N(0, 4) is 2 x 1.959964
+    >>> round(float(law.top_gap(0.975)), 6), round(float(np.exp(law.log_density(0.0))), 6)  # 1/(2 sqrt(2 pi))
+    (3.919928, 0.199471)
+    """
 
     sigma: float = 1.0
 
@@ -133,6 +143,17 @@ def expected_top_weight(n, beta, law, *, psi: Callable | None = None) -> float:
 
     ``psi(u, D_top, beta)`` may replace the quadrature of the inner expectation (used by the tests for
     the d = 3 closed form with exponential integrals).
+
+    n = 2: W_(1) = 1/(1 + e^{-beta |X_1 - X_2|}); for d = 3, |X_1 - X_2| has the density (2 - z)/2 on [0, 2], for
+    N(0, 1) scores X_1 - X_2 ~ N(0, 2) (about 6 significant digits, module docstring):
+
+    >>> import mpmath
+    >>> ref = mpmath.quad(lambda z: (2 - z) / 2 / (1 + mpmath.exp(-4 * z)), [0, 2])
+    >>> abs(float(expected_top_weight(2, 4, SphereScores(3))) - float(ref)) < 1e-6
+    True
+    >>> ref = mpmath.quad(lambda z: 2 * mpmath.npdf(z, 0, mpmath.sqrt(2)) / (1 + mpmath.exp(-z)), [0, mpmath.inf])
+    >>> abs(float(expected_top_weight(2, 1, GaussianScores(1.0))) - float(ref)) < 1e-6, round(float(ref), 6)
+    (True, 0.725213)
     """
     n = count(n, "n", low=2)
     beta = float(positive_real(beta, "beta"))

@@ -134,12 +134,31 @@ def _edge_matters(n: int, d: int, beta: float, bits: int) -> bool:
 
 
 def exact_E_W1(n, d, beta, digits: int = 20):
-    """Exact E w_(1) (the largest attention weight) for n uniform keys on S^{d−1}."""
+    """Exact E w_(1) (the largest attention weight) for n uniform keys on S^{d−1}.
+
+    d = 3, n = 2: w_(1) = 1/(1 + e^{−β Z}), Z = |D_1 − D_2| with the density (2 − z)/2 on [0, 2]:
+
+    >>> import mpmath
+    >>> ref = mpmath.quad(lambda z: (2 - z) / 2 / (1 + mpmath.exp(-4 * z)), [0, 2])
+    >>> mpmath.nstr(exact_E_W1(2, 3, 4, digits=10), 10), mpmath.nstr(ref, 10)
+    ('0.8524048173', '0.8524048173')
+    """
     return exact_finite(n, d, beta, digits, which=("E_W1",)).E_W1
 
 
 def exact_E_sum_W2(n, d, beta, digits: int = 20):
-    """Exact E Σ w_i² for n uniform keys on S^{d−1} (one outer integral; no cumulative part)."""
+    """Exact E Σ w_i² for n uniform keys on S^{d−1} (one outer integral; no cumulative part).
+
+    One key carries all the weight; with two keys at d = 3, Σ w² = (1 + e^{−2βZ})/(1 + e^{−βZ})², Z as in
+    :func:`exact_E_W1`:
+
+    >>> import mpmath
+    >>> mpmath.nstr(exact_E_sum_W2(1, 5, 3, digits=10), 10)
+    '1.0'
+    >>> ref = mpmath.quad(lambda z: (2 - z) / 2 * (1 + mpmath.exp(-8 * z)) / (1 + mpmath.exp(-4 * z)) ** 2, [0, 2])
+    >>> mpmath.nstr(exact_E_sum_W2(2, 3, 4, digits=10), 10), mpmath.nstr(ref, 10)
+    ('0.7933007359', '0.7933007359')
+    """
     return exact_finite(n, d, beta, digits, which=("E_sum_W2",)).E_sum_W2
 
 

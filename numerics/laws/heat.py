@@ -62,6 +62,14 @@ class HeatValues(Result):
     - ``heat_semigroup``: e^{-l(l+d-2)/(2 beta)}, the heat semigroup at time 1/(2 beta);
     - ``difference``: eigenvalue - heat_semigroup = -l(l+d-2)/(4 beta^2) + O(beta^-3), to the requested digits
       despite the cancellation.
+
+    d = 3, l = 1: λ_1(β) = A_3(β) = coth β − 1/β and the semigroup is e^{−1/β}:
+
+    >>> h = heat_values(3, 1, 2, 10)
+    >>> mpmath.nstr(h.eigenvalue, 10), mpmath.nstr(mpmath.coth(2) - 0.5, 10), mpmath.nstr(h.heat_semigroup, 10)
+    ('0.5373147207', '0.5373147207', '0.6065306597')
+    >>> h.to_json(6)
+    {'eigenvalue': '0.537315', 'heat_semigroup': '0.606531', 'difference': '-0.0692159'}
     """
 
     eigenvalue: mpmath.mpf

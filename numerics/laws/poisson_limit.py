@@ -52,7 +52,11 @@ __all__ = ["LimitParameters", "parameters", "campbell_functionals", "first_point
 
 
 class LimitParameters:
-    """(α, λ) of the Poisson limit, with the raw constant c = λ κ^{1/α} when κ is known."""
+    """(α, λ) of the Poisson limit, with the raw constant c = λ κ^{1/α} when κ is known.
+
+    >>> LimitParameters(1, 2, kappa=0.5).c, LimitParameters(1, 2).c   # d = 3: κ_3 = 1/2
+    (1.0, None)
+    """
 
     def __init__(self, alpha, lam, kappa=None):
         self.alpha = alpha
@@ -68,6 +72,15 @@ def parameters(*, alpha=None, d=None, lam=None, c=None, kappa=None, digits: int 
     """Resolve (α, λ) from d or α and from λ or c (c requires κ, which d supplies: κ_d of docs/mathematics.md §2).
 
     β_n = λ (κ n)^{1/α} = c n^{1/α}, hence λ = c κ^{−1/α} (docs/mathematics.md §3).
+
+    >>> import mpmath
+    >>> p = parameters(d=3, c=1, digits=10)  # α = 1, κ_3 = 1/2: λ = c κ^{−1/α} = 2
+    >>> mpmath.nstr(p.alpha, 10), mpmath.nstr(p.lam, 10), mpmath.nstr(p.kappa, 10), mpmath.nstr(p.c, 10)
+    ('1.0', '2.0', '0.5', '1.0')
+    >>> parameters(alpha=1, c=1)
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: c needs kappa: give d, or kappa with alpha, or use lambda
     """
     from attnlimits.theory import sphere
 
@@ -400,5 +413,17 @@ def max_weight_tail(lam, w, digits: int = 30):
 
 
 def limit_functionals(p: LimitParameters, digits: int = 30, k_max: int = 5) -> WeightFunctionals:
-    """The Campbell-route functionals of the limit law for resolved parameters ``p`` (:func:`campbell_functionals`)."""
+    """The Campbell-route functionals of the limit law for resolved parameters ``p`` (:func:`campbell_functionals`).
+
+    d = 3 and c = 1 give α = 1, λ = 2; there E W_(1) = ∫ e^{−τ − Ein(τ)/λ} dτ (docs/mathematics.md §4), with
+    Ein(τ) = τ ₂F₂(1, 1; 2, 2; −τ) (DLMF 6.2.3) by mpmath's hypergeometric function, and E Σ W² = 1 − E W_(1)/λ:
+
+    >>> import mpmath
+    >>> r = limit_functionals(parameters(d=3, c=1, digits=10), digits=10, k_max=1)
+    >>> ref = mpmath.quad(lambda u: mpmath.exp(-u - u * mpmath.hyp2f2(1, 1, 2, 2, -u) / 2), [0, 1, 10, mpmath.inf])
+    >>> mpmath.nstr(r.E_W1, 10), mpmath.nstr(ref, 10)
+    ('0.7294882147', '0.7294882147')
+    >>> mpmath.nstr(r.E_sum_W2, 10), mpmath.nstr(1 - ref / 2, 10)
+    ('0.6352558927', '0.6352558927')
+    """
     return campbell_functionals(p.alpha, p.lam, digits, k_max)

@@ -108,6 +108,14 @@ class RegimeReport(Result):
     - ``fluctuation``: sqrt((var_parallel + (d-1) var_perp)/n), the size of its CLT fluctuation.
     - ``nearest_distance_median``: the median of D_(1); ``nearest_euclidean_median``: sqrt(2 D_(1)) there.
     - ``summary``: one sentence for people.
+
+    d = 3, n = 100, beta = 50: lambda = beta/(n/2) = 1, n_eff = n/(2 beta) = 1, bias = coth 50 - 1/50 - 1:
+
+    >>> r = regime_report(100, 3, 50, digits=6)
+    >>> r.regime, mpmath.nstr(r.bias, 6), mpmath.nstr(mpmath.coth(50) - mpmath.mpf(1) / 50 - 1, 6)
+    ('critical window', '-0.02', '-0.02')
+    >>> {k: r.to_json(6)[k] for k in ("lambda", "n_eff")}  # ``lam`` is printed as ``lambda``
+    {'lambda': '1.00000', 'n_eff': '1.00000'}
     """
 
     regime: str
@@ -172,6 +180,10 @@ class RuleBeta(Result):
     - ``rule``: the rule's name (:func:`attnlimits.theory.scaling_rules.multiplier`), or ``"none"``;
     - ``multiplier``: the rule's factor at this n (an mpf), 1 for ``"none"``;
     - ``beta``: base beta times the multiplier (an mpf).
+
+    >>> r = rule_beta(2, "none", 100)
+    >>> r.rule, r.to_json(4)
+    ('none', {'rule': 'none', 'multiplier': '1.000', 'beta': '2.000'})
     """
 
     rule: str

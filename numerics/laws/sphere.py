@@ -143,6 +143,15 @@ class SphereConstants(Result):
     - ``neff_constant``: kappa_d Gamma(alpha + 1) = n_eff beta^alpha / n;
     - ``cap_series``: the coefficients C_0, C_1, ... of P(D <= t) = sum_k C_k t^{alpha+k};
     - ``cap_series_powers``: the powers alpha + k of t in that series.
+
+    d = 5: alpha = 2, kappa_5 = 3/4, critical constant kappa_5^{1/2} = sqrt(3)/2, and (1 + X)/2 ~ Beta(2, 2) gives
+    P(D <= t) = 3t^2/4 - t^3/4:
+
+    >>> c = constants(5, 10)
+    >>> mpmath.nstr(c.critical_constant, 10), mpmath.nstr(mpmath.sqrt(3) / 2, 10)
+    ('0.8660254038', '0.8660254038')
+    >>> {k: c.to_json(6)[k] for k in ("alpha", "kappa", "cap_series")}
+    {'alpha': '2.00000', 'kappa': '0.750000', 'cap_series': ['0.750000', '-0.250000', '0.00000', '0.00000']}
     """
 
     alpha: mpmath.mpf

@@ -46,6 +46,14 @@ class CLTVariances(Result):
     - ``var_perp``: the limit of n Var of each coordinate of P_perp y;
     - ``mgf_ratio``: R = M(2 beta)/M(beta)^2, M(b) = E e^{b X} (n / R is Kish's effective sample size);
     - ``mean_resultant_2beta``: A_d(2 beta).
+
+    d = 3: A_3(beta) = coth beta - 1/beta:
+
+    >>> v = clt_variances(3, 2, 10)
+    >>> mpmath.nstr(v.mean_resultant, 10), mpmath.nstr(mpmath.coth(2) - 0.5, 10)
+    ('0.5373147207', '0.5373147207')
+    >>> v.to_json(6)["mean_resultant_2beta"], mpmath.nstr(mpmath.coth(4) - 0.25, 6)
+    ('0.750671', '0.750671')
     """
 
     mean_resultant: mpmath.mpf

@@ -32,6 +32,13 @@ class WeightFunctionals(Result):
     - ``n``, ``d``, ``beta``: the finite-n problem (exact finite-n routes only).
     - ``outer_nodes``, ``outer_error``: nodes and error estimate of the outer double-exponential integral;
       ``inner_nodes``, ``tau_step``: the fixed τ-rule of the first-point route; ``seconds``: wall time.
+
+    >>> import mpmath
+    >>> r = WeightFunctionals(E_W1=mpmath.exp(-mpmath.euler), E_T=mpmath.mpf(1))  # α = λ = 1: e^{−γ}, Γ(2)
+    >>> mpmath.nstr(r.E_W1, 10), r.E_sum_W2
+    ('0.5614594836', None)
+    >>> r.to_json(6, skip_none=True)
+    {'E_W1': '0.561459', 'E_T': '1.00000'}
     """
 
     E_W1: object = None

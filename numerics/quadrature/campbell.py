@@ -33,7 +33,15 @@ __all__ = ["LimitIntensity", "FiniteIntensity", "sweep"]
 
 
 class LimitIntensity:
-    """ρ(v) = α λ^{-α} v^{α-1} on (0, ∞): the Poisson limit in the variable v = λ S = λ Γ^{1/α}."""
+    """ρ(v) = α λ^{-α} v^{α-1} on (0, ∞): the Poisson limit in the variable v = λ S = λ Γ^{1/α}.
+
+    >>> import mpmath
+    >>> from flint import arb
+    >>> from attnlimits.numerics.quadrature.gauss_panels import to_mpf
+    >>> model = LimitIntensity(arb(2), arb(1))  # ρ(v) = 2v, mass (v/λ)^α = v²
+    >>> mpmath.nstr(to_mpf(model.rho(arb(3))), 15), mpmath.nstr(to_mpf(model.mass(arb(3))), 15)
+    ('6.0', '9.0')
+    """
 
     finite = False
 
@@ -83,6 +91,21 @@ class FiniteIntensity:
     """ρ_n(v) = (n/β) f_D(v/β) on (0, 2β): n uniform keys on S^{d-1}, v = β D, D = 1 − ⟨q, K⟩.
 
     f_D(s) = 2^{1-2a} s^{a-1} (2 − s)^{a-1} / B(a, a), a = (d−1)/2 (docs/mathematics.md §2).
+
+    At d = 3, D is uniform on [0, 2]: ρ_n = n/(2β) on (0, 2β), and Φ_n(t) = n/(2β) (Ein(t) − Ein(t e^{−2β})):
+
+    >>> import mpmath
+    >>> from flint import arb
+    >>> from attnlimits.numerics.precision import arb_digits
+    >>> from attnlimits.numerics.quadrature.gauss_panels import to_mpf
+    >>> from attnlimits.numerics.special.incomplete_gamma import ein
+    >>> model = FiniteIntensity(5, 3, arb(2))
+    >>> mpmath.nstr(to_mpf(model.rho(arb(1))), 15), mpmath.nstr(to_mpf(model.mass(arb(1))), 15)  # 5/4, 5/4
+    ('1.25', '1.25')
+    >>> with arb_digits(20):
+    ...     r = sweep(model, arb(3), k_max=0)
+    >>> mpmath.nstr(to_mpf(r["Phi"]), 15), mpmath.nstr(mpmath.mpf(5) / 4 * (ein(3) - ein(3 * mpmath.exp(-4))), 15)
+    ('2.04334385839375', '2.04334385839375')
     """
 
     finite = True
@@ -327,6 +350,21 @@ def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24, 
     ``Mv2e2`` (v² e^{-2v}), ``Mve2`` (v e^{-2v}), and ``I`` = [I_1, ..., I_kmax] with
     I_k = ∫ ρ e^{-v} E A^{k-1}/(k-1)! P_k dv, P_k = e^{-A} (limit) or (1 − (Φ+A)/n)^{n-1} (n keys; k = 1).
     The Poisson I_k omit the common factor e^{-Φ}.
+
+    At α = 1 the intensity is 1/λ on (0, ∞), so Φ(t) = (1/λ) ∫_0^t (1 − e^{−u}) du/u = Ein(t)/λ (DLMF 6.2.3) and
+    M_{e^{−v}}(t) = (1/λ) ∫ e^{−v} exp(−t e^{−v}) dv = (1 − e^{−t})/(λ t):
+
+    >>> import mpmath
+    >>> from flint import arb
+    >>> from attnlimits.numerics.precision import arb_digits
+    >>> from attnlimits.numerics.quadrature.gauss_panels import to_mpf
+    >>> from attnlimits.numerics.special.incomplete_gamma import ein
+    >>> with arb_digits(20):
+    ...     r = sweep(LimitIntensity(arb(1), arb(2)), arb(3), k_max=1)
+    >>> mpmath.nstr(to_mpf(r["Phi"]), 15), mpmath.nstr(ein(mpmath.mpf(3)) / 2, 15)
+    ('0.84443816733192', '0.84443816733192')
+    >>> mpmath.nstr(to_mpf(r["M1"]), 15), mpmath.nstr(-mpmath.expm1(-3) / 6, 15)
+    ('0.158368821938689', '0.158368821938689')
     """
     rule = gl_rule(n_nodes)
     cache = model.__dict__.setdefault("_geom", {})
