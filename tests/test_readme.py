@@ -48,9 +48,8 @@ import pytest
 
 from attnlimits.cli.main import main
 
-#: Wall-clock seconds of each README command on the development machine (2 cores shared with other jobs, load 1-6;
-#: pre-refactor code, in a fresh process, so each includes about 0.5 s of start-up; `check --full` and `report`
-#: not re-run: the README's "about 18 minutes"). A README command missing here fails
+#: Wall-clock seconds of each README command on a 2-core machine shared with other jobs (load 1-6), in a fresh
+#: process, so each includes up to 0.5 s of start-up; `check --full` and `report` at the README's "about 18 minutes". A README command missing here fails
 #: test_every_readme_command_is_measured: measure it and add it.
 MEASURED_SECONDS = {
     "attnlimits regime --n 131072 --d 128 --beta 11.3 --rule yarn --train-length 4096": 1.3,
