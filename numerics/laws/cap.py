@@ -23,7 +23,7 @@ import mpmath
 import sympy as sp
 
 from attnlimits.numerics.precision import arb_digits, precise
-from attnlimits.theory.validation import InputError, dimension, real
+from attnlimits.theory.validation import InputError, dimension, integer, real
 
 __all__ = ["cap_probability", "log_cap_probability", "cap_probability_quad", "cap_series_coefficients", "check_t"]
 
@@ -149,6 +149,11 @@ def _symbolic_terms(order):
     return tuple(cap_series_terms(order))
 
 
+#: Most terms of the cap series a caller may ask for: each term is a symbolic binomial coefficient in d,
+#: and beyond a few dozen the series is of no use (it converges only for t < 2 and slowly near 2).
+MAX_SERIES_ORDER = 60
+
+
 @functools.lru_cache(maxsize=8)
 def _term_functions(order):
     from attnlimits.theory.sphere import d as d_sym
@@ -167,5 +172,6 @@ def cap_series_coefficients(d, order=4, digits=20):
     [('1.0', '0.5'), ('2.0', '0.0'), ('3.0', '0.0')]
     """
     d = dimension(d)
+    order = integer(order, "order", low=1, high=MAX_SERIES_ORDER)
     dd = mpmath.mpf(d)
     return [(_a(d) + k, mpmath.mpf(f(dd))) for k, f in enumerate(_term_functions(order))]

@@ -20,7 +20,7 @@ import mpmath
 
 from attnlimits.numerics.precision import precise
 from attnlimits.numerics.results import Result
-from attnlimits.theory.validation import dimension
+from attnlimits.theory.validation import dimension, integer
 
 __all__ = ["alpha_value", "log_kappa_value", "kappa_value", "critical_exponent_value", "critical_constant",
            "neff_constant", "cap_series_values", "cap_series_powers", "CONSTANT_ROWS", "SphereConstants",
@@ -116,6 +116,7 @@ def cap_series_powers(d, order=4):
     [mpf('1.5'), mpf('2.5')]
     """
     d = dimension(d)
+    order = integer(order, "order", low=1, high=60)
     return [mpmath.mpf(d - 1) / 2 + k for k in range(order)]
 
 
