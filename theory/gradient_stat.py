@@ -88,7 +88,12 @@ def _to_rho(expr):
 
 @functools.lru_cache(maxsize=None)
 def block_norms():
-    """(|J_ii|^2, |J_ij|^2) times q, exact, as expressions in s, n, d, beta, rho."""
+    """(|J_ii|^2, |J_ij|^2) times q, exact, as expressions in s, n, d, beta, rho.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
+
+    >>> sp.factor(block_norms()[0].subs({s: 1, beta: 0}))  # all weight on itself: J_ii = P_i/sqrt(q), |P_i|^2 = d - 1
+    d - 1
+    """
     t = _t
     sr, sc = _sr, _sc
     I = _M(sp.eye(4), 1, 1)
@@ -116,20 +121,36 @@ def block_norms():
 
 @functools.lru_cache(maxsize=None)
 def eta_of_s():
-    """eta as an exact expression in (s, n, d, beta, rho, q): (|J_ii|^2 + (n - 1)|J_ij|^2)/(q d)."""
+    """eta as an exact expression in (s, n, d, beta, rho, q): (|J_ii|^2 + (n - 1)|J_ij|^2)/(q d).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
+
+    >>> sp.factor(eta_of_s().subs({s: 1, beta: 0}))  # J_ij = 0 for i != j, |J_ii|^2 = (d - 1)/q
+    (d - 1)/(d*q)
+    """
     a, b = block_norms()
     return sp.expand(a + (n - 1) * b) / (q * d)
 
 
 def eta_finite(nn, bb, r, dd, qq):
-    """eta at finite n for beta = bb: s = 1/(1 + (n - 1) exp(-beta (1 - rho))) substituted."""
+    """eta at finite n for beta = bb: s = 1/(1 + (n - 1) exp(-beta (1 - rho))) substituted.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
+
+    >>> eta_finite(10, 0, sp.Rational(1, 2), 20, 1)  # beta = 0: A_ij = 1/n, eta = (d - 1)/(n d q) by hand
+    19/200
+    """
     sw = 1 / (1 + (nn - 1) * sp.exp(-bb * (1 - r)))
     return eta_of_s().subs({s: sw, n: nn, beta: bb, rho: r, d: dd, q: qq})
 
 
 @functools.lru_cache(maxsize=None)
 def eta_beta_coefficients():
-    """(e0, e1, e2): eta = e0 + beta e1 + beta^2 e2, each in (s, h = 1/n, delta = 1/d, rho, q)."""
+    """(e0, e1, e2): eta = e0 + beta e1 + beta^2 e2, each in (s, h = 1/n, delta = 1/d, rho, q), and the symbol h.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
+
+    >>> (e0, e1, e2), h = eta_beta_coefficients()
+    >>> sp.factor(e0.subs(s, 1)), e1.subs(s, 1), e2.subs(s, 1)  # s = 1: the beta-terms vanish, e0 = (1 - 1/d)/q
+    (-(delta - 1)/q, 0, 0)
+    """
     h = sp.Symbol("h", positive=True)
     poly = sp.Poly(eta_of_s(), beta)
     assert poly.degree() <= 2
@@ -140,8 +161,9 @@ def eta_beta_coefficients():
 def eta_phase_limits():
     """Per phase: e0(s_*, 0, delta) and e1, e2 at (s_*, 0, 0); the limit is e0 when e1 = e2 = 0 there.
 
-    Theorem 2.4's limits 0, (1 - 1/d)/(4q), (1 - 1/d)/q (delta = 1/d), with no beta-term left at the limit
-    (about 2 s on the first call, which builds the exact :func:`block_norms`; cached afterwards):
+    The limits are lambdified with numpy (arrays), scipy and mpmath: tested. Theorem 2.4's limits 0,
+    (1 - 1/d)/(4q), (1 - 1/d)/q (delta = 1/d), with no beta-term left at the limit (about 2 s on the first call,
+    which builds the exact :func:`block_norms`; cached afterwards):
 
     >>> lim = eta_phase_limits()
     >>> [sp.simplify(lim[p]["limit"] - L) for p, L in

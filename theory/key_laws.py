@@ -19,11 +19,18 @@ The dimension d (and m) may be an integer or a sympy symbol such as :data:`attnl
 
 In polar coordinates about q with nu the unit tangent pointing towards mu:
 <mu, K> = cos(theta) cos(angle) + sin(theta) sin(angle) u.
+
+The densities lambdify in (theta, u) with numpy, scipy and mpmath (docs/mathematics.md §11.7): the vMF normalizer is
+:class:`attnlimits.theory.special.hyper` (scipy's ``hyp0f1``; in double e^{kappa0} overflows beyond kappa0 = 709),
+the cap mass the regularized incomplete beta of :func:`attnlimits.theory.cap.cap_probability`, and for a symbolic d
+the ratio B(a + gamma/2, a)/B(a, a) of the vanishing law is rf(a, gamma/2)/rf(2a, gamma/2) (the two Beta functions
+underflow from d = 1025).
 """
 from __future__ import annotations
 
 import sympy as sp
 
+from attnlimits.theory import special
 from attnlimits.theory.cap import cap_probability
 from attnlimits.theory.local_exponent import polar_law, theta, u
 from attnlimits.theory.sphere import symbolic_dimension, half
@@ -43,6 +50,7 @@ def _angle(x, name):
 
 def mu_dot_k(angle):
     """<mu, K> in polar coordinates about q, for mu at geodesic angle ``angle`` from q.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> mu_dot_k(0), mu_dot_k(sp.pi / 2), mu_dot_k(sp.pi)  # mu = q, mu orthogonal to q, mu = -q
     (cos(theta), u*sin(theta), -cos(theta))
@@ -67,6 +75,7 @@ def uniform(d):
 
 def von_mises_fisher(d, kappa0, angle=0):
     """vMF(mu, kappa0) keys, mu at angle ``angle`` from q: density exp(kappa0 <mu, K>) / 0F1(; d/2; kappa0^2/4).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> from attnlimits.theory.local_exponent import local_exponent
     >>> local_exponent(von_mises_fisher(3, 2)).kappa  # kappa_3 times the density e^2/0F1(; 3/2; 1) at q = mu
@@ -79,13 +88,14 @@ def von_mises_fisher(d, kappa0, angle=0):
     real(float(sp.N(k0, 30)), "kappa0", low=0)
     k0 = sp.nsimplify(k0) if isinstance(kappa0, float) else k0
     ang = _angle(angle, "angle")
-    M = sp.hyper([], [dd / 2], k0**2 / 4)
+    M = special.hyper([], [dd / 2], k0**2 / 4)
     return polar_law(dd, sp.exp(k0 * mu_dot_k(ang)) / M, name="vmf",
                      params=(("d", dd), ("kappa0", k0), ("angle", ang)))
 
 
 def cap(d, radius, angle=0):
     """Uniform keys on the cap {<mu, K> >= cos r}, r = ``radius`` in (0, pi), mu at angle ``angle`` from q.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> from attnlimits.theory.local_exponent import local_exponent
     >>> hemi = local_exponent(cap(3, sp.pi / 2))  # hemisphere centred at q: density 2, kappa = 2 kappa_3
@@ -120,6 +130,7 @@ def subsphere(d, m):
 
 def vanishing(d, gamma):
     """Density |K - q|^gamma / E|K - q|^gamma (gamma > -(d-1), else not integrable).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> from attnlimits.theory.local_exponent import local_exponent
     >>> law = vanishing(3, 2)  # |K - q|^2 = 2 D, E|K - q|^2 = 2: the density is D = 1 - cos(theta)
@@ -141,7 +152,10 @@ def vanishing(d, gamma):
     a = half(dd)
     if (a + g / 2).is_nonpositive:
         raise InputError(f"|K - q|^gamma is not integrable on S^{dd - 1} for gamma = {gamma} <= -(d-1)")
-    norm = 2**g * sp.beta(a + g / 2, a) / sp.beta(a, a)
+    if special.exact_number(a):
+        norm = 2**g * special.beta(a + g / 2, a) / special.beta(a, a)
+    else:  # B(a + g/2, a)/B(a, a) = Gamma(a + g/2) Gamma(2a)/(Gamma(a) Gamma(2a + g/2)): no Beta underflow
+        norm = 2**g * special.RisingFactorial(a, g / 2) / special.RisingFactorial(2 * a, g / 2)
     # |K - q| = 2 sin(theta/2) (chord of the geodesic angle theta), free of cancellation at theta -> 0
     return polar_law(dd, (2 * sp.sin(theta / 2)) ** g / norm, name="vanishing",
                      params=(("d", dd), ("gamma", g)), symbols=g.free_symbols)

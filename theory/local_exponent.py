@@ -25,6 +25,10 @@ The engine (:func:`local_exponent`) derives the leading term of this integral:
    leading term of theta_t; read alpha and kappa off C t^alpha.
 
 A key law can also be given by its distance CDF (:func:`from_distance_cdf`).
+
+Forms that lambdify (docs/mathematics.md §11.7): the derived kappa has its Gamma ratios written as rising factorials
+(:func:`attnlimits.theory.special.stable`), and for a symbolic dimension the critical scale and n_eff raise it to
+powers through one exponential of a sum of logarithms, so that nothing overflows where the value does not.
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ import dataclasses
 import mpmath
 import sympy as sp
 
+from attnlimits.theory import special
 from attnlimits.theory.sphere import symbolic_dimension, n, normalizer, t
 from attnlimits.theory.validation import InputError
 
@@ -89,14 +94,23 @@ class LocalExponent:
     position: str = "interior"  # interior | boundary | outside
 
     def critical_scale(self, nn=n):
-        """beta*_n = (kappa n)^{1/alpha}."""
+        """beta*_n = (kappa n)^{1/alpha}; with free symbols in (alpha, kappa), exp((log kappa + log n)/alpha), which
+        lambdifies (numpy, scipy, mpmath; tested for uniform keys up to d = 10^4) where kappa itself overflows."""
         self._need_power_law("critical scale")
-        return (self.kappa * nn) ** (1 / self.alpha)
+        if self._exact():
+            return (self.kappa * nn) ** (1 / self.alpha)
+        return sp.exp((special.log_form(self.kappa) + sp.log(nn)) / self.alpha)
 
     def n_eff(self, nn, b):
-        """n_eff = n kappa Gamma(alpha + 1) beta^{-alpha}."""
+        """n_eff = n kappa Gamma(alpha + 1) beta^{-alpha}; with free symbols in (alpha, kappa), n exp(log kappa
+        + log Gamma(alpha + 1) - alpha log beta) (lambdifies; tested for uniform keys up to d = 10^4)."""
         self._need_power_law("effective number of keys")
-        return nn * self.kappa * sp.gamma(self.alpha + 1) * b ** (-self.alpha)
+        if self._exact():
+            return nn * self.kappa * sp.gamma(self.alpha + 1) * b ** (-self.alpha)
+        return nn * sp.exp(special.log_form(self.kappa) + special.loggamma(self.alpha + 1) - self.alpha * sp.log(b))
+
+    def _exact(self):
+        return not (self.kappa.free_symbols or self.alpha.free_symbols)
 
     def _need_power_law(self, what):
         if not self.power_law:
@@ -167,6 +181,7 @@ def _check_nonnegative(p, g, m):
 
 def direction_density(m):
     """Density of u = <omega, nu> on (-1, 1), omega uniform on the unit sphere of the tangent space (m >= 3).
+    With a symbolic m it lambdifies with numpy (arrays of m and u), scipy and mpmath: tested up to m = 10^4.
 
     >>> direction_density(4)  # tangent sphere S^2: u is uniform on [-1, 1] (Archimedes)
     1/2
@@ -181,7 +196,9 @@ def direction_tail(u0, m):
 
     m = 2: u = +-1 with probability 1/2 each. m >= 3: u^2 ~ Beta(1/2, (m-2)/2) (substitute v = u^2 in
     the density c_{m-1} (1-u^2)^{(m-4)/2}), and u is symmetric, so
-    P(u > u0) = 1/2 - sign(u0) I_{u0^2}(1/2, (m-2)/2) / 2.
+    P(u > u0) = 1/2 - sign(u0) I_{u0^2}(1/2, (m-2)/2) / 2, returned for u0 > 0 as I_{1-u0^2}((m-2)/2, 1/2)/2
+    (DLMF 8.17.4), which does not cancel when the tail is small. With a symbolic m it lambdifies with numpy (arrays
+    of m), scipy and mpmath (tested up to m = 10^4).
 
     >>> sp.N(direction_tail(sp.Rational(1, 2), 4), 15)  # u uniform on [-1, 1]
     0.250000000000000
@@ -198,7 +215,11 @@ def direction_tail(u0, m):
     if u0 >= 1:
         return sp.Integer(0)
     b = (sp.sympify(m) - 2) / 2
-    return sp.Rational(1, 2) - sp.sign(u0) * sp.betainc_regularized(sp.Rational(1, 2), b, 0, u0**2) / 2
+    if u0 > 0:  # the tail itself, not 1/2 minus a number close to 1/2
+        return special.betainc_regularized(b, sp.Rational(1, 2), 0, 1 - u0**2) / 2
+    if u0 == 0:
+        return sp.Rational(1, 2)
+    return sp.Rational(1, 2) + special.betainc_regularized(sp.Rational(1, 2), b, 0, u0**2) / 2
 
 
 def _direction_mean(h, m, u0=None, upper=True):
@@ -243,7 +264,8 @@ def _tidy(e):
 
 def local_exponent(law: PolarLaw) -> LocalExponent:
     """Derive (alpha, kappa) of P(D <= t) ~ kappa t^alpha for ``law``, or report that there is no power law
-    (docs/mathematics.md §9.2).
+    (docs/mathematics.md §9.2). The derived kappa, and the critical scale and n_eff built on it, lambdify with numpy
+    (arrays), scipy and mpmath: tested for uniform keys with symbolic d up to d = 10^4.
 
     >>> from attnlimits.theory import key_laws
     >>> le = local_exponent(key_laws.uniform(5))
@@ -287,7 +309,7 @@ def local_exponent(law: PolarLaw) -> LocalExponent:
     F = (C * sp.integrate(theta ** (_E - 1), (theta, 0, theta), conds="none")).subs(_E, e + 1)
     th_t = sp.acos(1 - t).as_leading_term(t)
     a, k = _leading(F.subs(theta, th_t), t)
-    return LocalExponent(True, sp.simplify(a), _tidy(k), sp.Integer(0), law.name, position)
+    return LocalExponent(True, sp.simplify(a), special.stable(_tidy(k)), sp.Integer(0), law.name, position)
 
 
 def _outside(law: PolarLaw) -> LocalExponent:
@@ -322,7 +344,9 @@ def _outside(law: PolarLaw) -> LocalExponent:
 def from_distance_cdf(F, var=t, *, name="custom") -> LocalExponent:
     """(alpha, kappa) from a distance CDF F(t) = P(D <= t) given near t = 0.
 
-    A piecewise F that is 0 on [0, t_0) means no power law, with nearest distance t_0.
+    A piecewise F that is 0 on [0, t_0) means no power law, with nearest distance t_0. Gamma and Beta functions in
+    kappa are simplified and their ratios written as rising factorials (so that kappa lambdifies; tested for the cap
+    law with symbolic d).
 
     >>> le = from_distance_cdf(t / 2)  # uniform keys on S^2
     >>> le.alpha, le.kappa
@@ -339,4 +363,6 @@ def from_distance_cdf(F, var=t, *, name="custom") -> LocalExponent:
     a, k = _leading(F, var)
     if a is None or a.is_positive is False or k.is_positive is False:
         raise InputError("a distance CDF must vanish like kappa t^alpha with alpha > 0, kappa > 0 at t = 0")
+    if k.has(sp.beta, sp.gamma):  # e.g. 2^{-a}/(a B(a, a)) of the cap law: Gamma ratios that lambdify
+        k = special.stable(sp.gammasimp(k.rewrite(sp.gamma)))
     return LocalExponent(True, a, k, sp.Integer(0), name, "interior")

@@ -22,10 +22,20 @@ e^{−γθ} x^{θ−1}/Γ(θ) on (0, 1]. Hence, for d = 3,
     E T            = Γ(α+1) λ^{−α}  (any α).
 
 These are the package's derivations (docs/critical.md); each is re-checked numerically by the claims.
+
+Forms that lambdify (docs/mathematics.md §11.7): 1 − exp(−x) is −expm1(−x) (exact for tiny x, where 1 − exp(−x) is
+0 in double); Γ(α+1) λ^{−α} and the series terms are one exponential of log-Gammas (α = (d−1)/2 reaches 5000, where
+Γ is inf and λ^{−α} is 0); the Gamma functions of the Dickman law are :class:`attnlimits.theory.special.gamma`
+(vectorised in numpy code). Ein keeps sympy's own ``expint``: its numpy/scipy lambdification fails with a NameError
+(the claims compare it structurally with ``sympy.expint``), and in mpmath E_1(t) + log t + γ cancels for small t
+(about log10(1/t) digits lost).
 """
 from __future__ import annotations
 
 import sympy as sp
+from sympy.codegen.cfunctions import expm1
+
+from attnlimits.theory import special
 
 __all__ = [
     "t", "v", "w", "m", "lam_sym", "alpha_sym",
@@ -43,38 +53,48 @@ alpha_sym = sp.Symbol("alpha", positive=True)
 
 
 def phi_integrand(alpha=alpha_sym, lam=lam_sym):
-    """(1 − exp(−t e^{−v})) α λ^{−α} v^{α−1}: Φ(t) is its integral over v ∈ (0, ∞).
+    """(1 − exp(−t e^{−v})) α λ^{−α} v^{α−1}: Φ(t) is its integral over v ∈ (0, ∞). The first factor is
+    −expm1(−t e^{−v}), right at large v. Lambdified with numpy (arrays), scipy and mpmath (tested).
 
     >>> f = phi_integrand(sp.Integer(1), sp.Integer(1)).subs(t, 1)  # α = λ = 1: Φ(1) = Ein(1)
     >>> sp.N(sp.Integral(f, (v, 0, sp.oo)), 15), sp.N(Ein(1), 15)
     (0.796599599297053, 0.796599599297053)
     """
-    return (1 - sp.exp(-t * sp.exp(-v))) * alpha * lam ** (-alpha) * v ** (alpha - 1)
+    return -expm1(-t * sp.exp(-v)) * alpha * lam ** (-alpha) * v ** (alpha - 1)
 
 
 def phi_by_parts_integrand(alpha=alpha_sym):
     """v^α t e^{−v} exp(−t e^{−v}): the integrand of φ_α after integration by parts.
+    Lambdified with numpy (arrays), scipy and mpmath (tested).
 
     >>> B = v**alpha_sym * (1 - sp.exp(-t * sp.exp(-v)))  # boundary term, 0 at v = 0 and v = ∞
-    >>> sp.simplify(sp.diff(B, v) - (phi_integrand(lam=1) - phi_by_parts_integrand()))
+    >>> sp.simplify(sp.diff(B, v) - (phi_integrand(lam=1) - phi_by_parts_integrand()).rewrite(sp.exp))
     0
     """
     return v ** alpha * t * sp.exp(-v) * sp.exp(-t * sp.exp(-v))
 
 
 def phi_series_term(alpha=alpha_sym):
-    """m-th Taylor coefficient term of φ_α: Γ(α+1) (−1)^{m+1} t^m/(m! m^α).
+    """m-th Taylor coefficient term of φ_α: Γ(α+1) (−1)^{m+1} t^m/(m! m^α), written
+    (−1)^{m+1} exp(log Γ(α+1) − log Γ(m+1) + m log t − α log m). m is integer-only (a series index). Lambdified
+    with numpy (arrays of m, α, t), scipy and mpmath: tested up to α = 5000, m = 200.
 
     >>> phi_series_term(1)
-    (-1)**(m + 1)*t**m/(m*factorial(m))
+    (-1)**(m + 1)*exp(m*log(t) - loggamma(m + 1))/m
     >>> [phi_series_term(1).subs(m, k) for k in (1, 2, 3)], sp.series(Ein(t), t, 0, 4)  # φ_1 = Ein
     ([t, -t**2/4, t**3/18], t - t**2/4 + t**3/18 + O(t**4))
     """
-    return sp.gamma(alpha + 1) * (-1) ** (m + 1) * t ** m / (sp.factorial(m) * m ** alpha)
+    return (-1) ** (m + 1) * sp.exp(special.loggamma(alpha + 1) - special.loggamma(m + 1) + m * sp.log(t)
+                                    - alpha * sp.log(m))
 
 
 def Ein(z):
     """Ein(z) = E_1(z) + log z + γ (DLMF 6.2.3); entire, Ein(z) = Σ (−1)^{m+1} z^m/(m·m!).
+
+    Lambdified with mpmath only (tested; E_1(t) + log t + γ loses about log10(1/t) digits to cancellation as t → 0,
+    so work at that many extra digits there, or use ``attnlimits.numerics.special.incomplete_gamma.ein``); numpy and
+    scipy fail with a NameError on ``expint`` (sympy prints no scipy code for it, and this function keeps sympy's
+    own ``expint`` because the claims compare it structurally with it).
 
     >>> Ein(t)
     log(t) + expint(1, t) + EulerGamma
@@ -85,7 +105,7 @@ def Ein(z):
 
 
 def laplace_exponent_alpha1(lam=lam_sym):
-    """Φ(t) = Ein(t)/λ for α = 1 (d = 3; docs/mathematics.md §4.4).
+    """Φ(t) = Ein(t)/λ for α = 1 (d = 3; docs/mathematics.md §4.4). Lambdified with mpmath only (see :func:`Ein`).
 
     >>> laplace_exponent_alpha1(2)
     log(t)/2 + expint(1, t)/2 + EulerGamma/2
@@ -94,30 +114,34 @@ def laplace_exponent_alpha1(lam=lam_sym):
 
 
 def mean_T(alpha=alpha_sym, lam=lam_sym):
-    """E T = ∫ e^{−v} ρ(v) dv = Γ(α+1) λ^{−α}.
+    """E T = ∫ e^{−v} ρ(v) dv = Γ(α+1) λ^{−α}, written exp(log Γ(α+1) − α log λ): Γ(α+1) overflows in double beyond
+    α = 170 and λ^{−α} underflows, while E T need not. Lambdified with numpy (arrays), scipy and mpmath: tested up
+    to α = 5000.
 
     >>> mean_T()
-    gamma(alpha + 1)/lambda**alpha
+    exp(-alpha*log(lambda) + loggamma(alpha + 1))
     >>> mean_T(sp.Integer(1), sp.Integer(2))
     1/2
     """
-    return sp.gamma(alpha + 1) * lam ** (-alpha)
+    return sp.exp(special.loggamma(alpha + 1) - alpha * sp.log(lam))
 
 
 def max_weight_tail_alpha1(lam=lam_sym, ww=w):
     """P(W_(1) > w) = e^{−γ/λ} ((1−w)/w)^{1/λ} / Γ(1 + 1/λ) for 1/2 ≤ w < 1 (α = 1;
-    docs/mathematics.md §4.4).
+    docs/mathematics.md §4.4). Every factor is at most 1.13, so the Gamma form is safe in double (below λ = 1/170
+    Γ(1 + 1/λ) is inf where the tail underflows anyway). Lambdified with numpy (arrays), scipy and mpmath (tested).
 
     >>> tail = max_weight_tail_alpha1(sp.Integer(1), sp.Rational(1, 2))  # = E W_(1) at lambda = 1
     >>> tail, sp.N(tail, 19)
     (exp(-EulerGamma), 0.5614594835668851698)
     """
     th = 1 / lam
-    return sp.exp(-sp.EulerGamma * th) * ((1 - ww) / ww) ** th / sp.gamma(1 + th)
+    return sp.exp(-sp.EulerGamma * th) * ((1 - ww) / ww) ** th / special.gamma(1 + th)
 
 
 def dickman_density(theta, x):
-    """Generalised Dickman density on (0, 1]: e^{−γθ} x^{θ−1} / Γ(θ).
+    """Generalised Dickman density on (0, 1]: e^{−γθ} x^{θ−1} / Γ(θ). Lambdified with numpy (arrays), scipy and
+    mpmath (tested); in double Γ(θ) is inf beyond θ = 171, where the density underflows on (0, 1] anyway.
 
     >>> x = sp.Symbol("x", positive=True)
     >>> dickman_density(1, x)  # θ = 1: flat on (0, 1]
@@ -126,7 +150,7 @@ def dickman_density(theta, x):
     >>> P, P == max_weight_tail_alpha1(sp.Integer(1), sp.Rational(1, 2))
     (exp(-EulerGamma), True)
     """
-    return sp.exp(-sp.EulerGamma * theta) * x ** (theta - 1) / sp.gamma(theta)
+    return sp.exp(-sp.EulerGamma * theta) * x ** (theta - 1) / special.gamma(theta)
 
 
 def steutel_residual(theta):
@@ -145,11 +169,12 @@ def steutel_residual(theta):
 
 def dickman_constant_limit(theta):
     """lim_{s→∞} s^θ e^{−θ Ein(s)}, which must equal C Γ(θ) when f(x) ~ C x^{θ−1} at 0 (Tauberian).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> th, x = sp.symbols("theta x", positive=True)
     >>> dickman_constant_limit(th)
     exp(-EulerGamma*theta)
-    >>> sp.simplify(dickman_density(th, x) * sp.gamma(th) / x**(th - 1))  # C Γ(θ), C read off the density
+    >>> sp.simplify(special.to_gamma(dickman_density(th, x)) * sp.gamma(th) / x**(th - 1))  # C Γ(θ), C off the density
     exp(-EulerGamma*theta)
     """
     s = sp.Symbol("s", positive=True)

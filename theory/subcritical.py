@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import sympy as sp
 
+from attnlimits.theory import special, watson
 from attnlimits.theory.bessel_asymptotics import hankel_coefficients, ratio_large_coefficients, \
     ratio_small_coefficients, series_quotient
-from attnlimits.theory.sphere import alpha, d as d_sym, kappa
+from attnlimits.theory.sphere import alpha, d as d_sym
 from attnlimits.theory.validation import integer
 
 __all__ = ["beta", "n", "bias_coefficients", "bias_expansion", "small_beta_coefficients", "small_beta_expansion",
@@ -42,6 +43,7 @@ def _dd(dd):
 
 def bias_coefficients(order, dd=None) -> list:
     """b_0..b_order with A_d(beta) ~ sum_k b_k beta^{-k} (quotient of the derived Hankel series of I_{d/2}, I_{d/2-1}).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> bias_coefficients(2)
     [1, -(d - 1)/2, (d - 3)*(d - 1)/8]
@@ -53,6 +55,7 @@ def bias_coefficients(order, dd=None) -> list:
 def bias_expansion(order, dd=None):
     """A_d(beta) - 1 to O(beta^{-order-1}): sum_{k=1..order} b_k beta^{-k} (the deterministic bias along q;
     docs/mathematics.md §5.2).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> bias_expansion(3)
     -(d - 1)/(2*beta) + (d - 3)*(d - 1)/(8*beta**2) + (d - 3)*(d - 1)/(8*beta**3)
@@ -65,6 +68,7 @@ def bias_expansion(order, dd=None):
 
 def small_beta_coefficients(order, dd=None) -> list:
     """s_0..s_order with A_d(beta) = sum_k s_k beta^{2k+1} near 0 (DLMF 10.25.2); s_0 = 1/d (uniform averaging).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> small_beta_coefficients(2, 3), sp.series(sp.coth(beta) - 1 / beta, beta, 0, 6)  # A_3 = coth - 1/beta
     ([1/3, -1/45, 2/945], beta/3 - beta**3/45 + 2*beta**5/945 + O(beta**6))
@@ -78,6 +82,7 @@ def small_beta_coefficients(order, dd=None) -> list:
 
 def small_beta_expansion(order, dd=None):
     """A_d(beta) = beta/d - beta^3/(d^2(d+2)) + ... to O(beta^{2 order + 3}).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> small_beta_expansion(1)
     -beta**3/(d**2*(d + 2)) + beta/d
@@ -104,6 +109,7 @@ def mgf_ode_residual(dd=None):
 
 def second_moment_over_mgf(b=beta, dd=None, A=None):
     """M''(b)/M(b) = E[X^2 e^{bX}]/E[e^{bX}] = 1 - (d-1) A_d(b)/b (from the ODE; A defaults to a symbol).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> second_moment_over_mgf()
     -A*(d - 1)/beta + 1
@@ -123,6 +129,7 @@ def clt_variances_symbolic(dd=None) -> dict:
     Built from the moments: E[e^{2bX}(X - A_1)^2] = M''(2b) - 2 A_1 M'(2b) + A_1^2 M(2b),
     E[e^{2bX}(1 - X^2)]/(d-1) = (M(2b) - M''(2b))/(d-1), with M'(2b) = A_2 M(2b), M''(2b) = M(2b) (1 - (d-1)A_2/(2b)).
     (docs/mathematics.md §5.3)
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> clt_variances_symbolic()["var_perp"]
     A_2*R/(2*beta)
@@ -144,6 +151,7 @@ def ratio_bias_symbolic():
     Delta method to second order for N/Z with N = mean e^{bX}X, Z = mean e^{bX}:
     E[N/Z] = mu_N/mu_Z + (mu_N Var Z/mu_Z^3 - Cov(N, Z)/mu_Z^2)/n + O(n^{-2}), Var Z = M(2b) - M^2,
     Cov = M'(2b) - M M'. Returned as the simplified coefficient of 1/n in terms of A_1, A_2, R.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> ratio_bias_symbolic()
     R*(A_1 - A_2)
@@ -161,7 +169,8 @@ def clt_leading_terms(dd=None, order: int = 3) -> dict:
 
     R = (beta/4)^nu I_nu(2 beta)/(Gamma(d/2) I_nu(beta)^2) ~ (beta/4)^nu sqrt(pi beta)/Gamma(d/2) * (1 + O(1/beta)),
     A_1, A_2 from :func:`bias_coefficients`; var_par's O(1) and O(1/beta) terms cancel, leaving a beta^{-2} term.
-    Returns the leading coefficient and exponent of beta for each.
+    Returns the leading coefficient and exponent of beta for each. The coefficients lambdify with numpy (arrays of d),
+    scipy and mpmath (tested); in double they underflow to 0 beyond d = 340, where they are below 1e-400.
 
     >>> lead = clt_leading_terms(3)  # d = 3: R = beta coth(beta), var_perp -> 1/2, var_par = 1/(2 beta) + ...
     >>> lead["R"], lead["var_perp"], lead["var_parallel"]  # (coefficient, exponent of beta)
@@ -189,7 +198,8 @@ def clt_leading_terms(dd=None, order: int = 3) -> dict:
                            sp.simplify(nu - sp.Rational(3, 2)))
     out["par_bracket_low_orders"] = [sp.simplify(par_bracket.coeff(w, j)) for j in range(3)]
     out["R_correction"] = corr
-    return out
+    # Gamma(d/2) as special.gamma: the numpy code of sympy's is math.gamma (no arrays)
+    return {k: (tuple(map(special.refine, v)) if isinstance(v, tuple) else v) for k, v in out.items()}
 
 
 def n_eff(dd=None):
@@ -201,9 +211,11 @@ def n_eff(dd=None):
     >>> D = sp.Symbol("D", positive=True)  # d = 3: D uniform on [0, 2], E e^{-beta D} ~ 1/(2 beta)
     >>> sp.limit(n * sp.integrate(sp.exp(-beta * D) / 2, (D, 0, 2)) / n_eff(3), beta, sp.oo)
     1
+
+    The form is :func:`attnlimits.theory.watson.n_eff`'s: for a symbolic d one exponential (no overflow), lambdified
+    with numpy (arrays), scipy and mpmath, tested up to d = 10^4.
     """
-    D = _dd(dd)
-    return n * kappa(D) * sp.gamma(alpha(D) + 1) * beta ** (-alpha(D))
+    return watson.n_eff(n, beta, _dd(dd))
 
 
 def crossover_exponents(dd=None) -> dict:
@@ -212,6 +224,7 @@ def crossover_exponents(dd=None) -> dict:
     bias ~ beta^{-1}; tangential fluctuation sd ~ sqrt(var_perp / n) ~ sqrt(beta^{p}/n) with p the exponent of
     :func:`clt_leading_terms`; they balance at beta = n^{e_cross}. The regime is subcritical while n_eff -> oo,
     i.e. beta = n^e with e < e_crit (docs/mathematics.md §5.5).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> crossover_exponents()
     {'perp_power': d/2 - 3/2, 'e_cross': 2/(d + 1), 'e_crit': 2/(d - 1)}

@@ -136,8 +136,10 @@ def _exact(x, name: str) -> Fraction:
                 if not dec.is_finite():
                     raise InputError(f"{name} must be finite, got {x!r}")
                 v = Fraction(dec)
-        elif isinstance(x, (Fraction, numbers.Integral)):
-            v = Fraction(x)
+        elif isinstance(x, Fraction):
+            v = Fraction(x.numerator, x.denominator)
+        elif isinstance(x, numbers.Integral):  # numpy integers too: Fraction keeps their type otherwise
+            v = Fraction(int(x))
         elif isinstance(x, (float, Decimal)):
             if not math.isfinite(x):
                 raise InputError(f"{name} must be finite, got {x!r}")

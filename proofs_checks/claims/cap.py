@@ -141,15 +141,30 @@ def _constant(ctx):
                    {"max_abs_ratio_minus_1_at_t_1e-8": worst})
 
 
+def _same_power(x, y):
+    """x = y for symbolic d > 1, both of the form C X^{1/a}: with d = 2A + 1, A > 0, (x/y)^A must simplify to 1."""
+    from attnlimits.theory.special import to_gamma
+    from attnlimits.theory.sphere import d
+
+    A = sp.Symbol("A", positive=True)
+    r = to_gamma(x / y).subs(d, 2 * A + 1)
+    r = sp.powsimp(sp.expand_power_base(r**A, force=True), force=True)
+    return sp.simplify(sp.gammasimp(r)) == 1
+
+
 @claim("P1.cap.critical_scale",
        statement="beta*_n = (kappa_d n)^{2/(d-1)}: at beta = beta*_n the expected number of keys n E e^{-beta D} "
                  "tends to Gamma(alpha+1) (n_eff = Gamma(alpha+1))",
        source=Source("P1", "§3"), evidence="numerical")
 def _critical(ctx):
-    from attnlimits.theory.sphere import critical_scale, n
+    from attnlimits.theory.sphere import critical_scale, d, n
     from attnlimits.theory.watson import critical_scale_closed, n_eff
 
-    ok = sp.simplify(sp.gammasimp(critical_scale_closed() / critical_scale(n))) == 1
+    # the package returns forms that lambdify (rising factorial, B(a, 1/2)); the textbook (kappa_d n)^{1/a} with
+    # kappa_d = 2^{-a}/(a B(a, a)) is typed here, and all three agree for symbolic d
+    a = (d - 1) / 2
+    textbook = (2 ** (-a) / (a * sp.beta(a, a)) * n) ** (1 / a)
+    ok = _same_power(critical_scale_closed(), critical_scale(n)) and _same_power(textbook, critical_scale(n))
     neff_at = {dd: sp.N(n_eff(n, critical_scale(n, dd), dd) / sp.gamma(sp.Rational(dd + 1, 2)), 30)
                for dd in (3, 4, 9)}
     ok &= all(abs(v - 1) < 1e-25 for v in neff_at.values())
@@ -166,7 +181,8 @@ def _critical(ctx):
                 errs.append(abs(exact / mpmath.gamma(a + 1) - 1))
             rel[dd] = [float(x) for x in errs]
             ok &= errs[0] >= errs[1] >= errs[2] and errs[2] < 1e-3  # d = 3: already exact up to e^{-2 beta}
-    return Outcome(ok, "closed form with B(a,a) = (kappa n)^{1/alpha} (symbolic d); n_eff(beta*_n) = Gamma(alpha+1); "
+    return Outcome(ok, "closed forms with B(a,a) and B(a,1/2) = (kappa n)^{1/alpha} (symbolic d); "
+                       "n_eff(beta*_n) = Gamma(alpha+1); "
                        "exact n e^{-beta} 0F1(;d/2;beta^2/4) at beta*_n -> Gamma(alpha+1) for n = 1e6, 1e12, 1e24",
                    {"relative_error_by_d": str(rel)})
 
@@ -176,11 +192,12 @@ def _critical(ctx):
                  "(Watson's lemma; leading term kappa_d Gamma(alpha+1) beta^{-alpha})",
        source=Source("P1", "§2"), evidence="numerical")
 def _watson(ctx):
+    from attnlimits.theory.special import to_gamma
     from attnlimits.theory.sphere import beta, d, kappa
     from attnlimits.theory.watson import watson_expansion
 
     a = (d - 1) / 2
-    lead = watson_expansion(1)
+    lead = to_gamma(watson_expansion(1))  # the returned form is one exponential of log-Gammas (it lambdifies)
     ok = sp.simplify(sp.gammasimp(lead / (kappa() * sp.gamma(a + 1) * beta ** (-a)))) == 1
     K = 4
     ratios = {}
