@@ -5,6 +5,10 @@ import itertools
 import math
 
 from attnlimits.cli.common import add_json, emit, int_arg
+from attnlimits.cli.paths import output_dir_arg
+
+#: Significant digits a double carries (17 round-trip it exactly); the figures are doubles.
+MAX_DIGITS = 17
 
 
 def register(sub):
@@ -14,7 +18,12 @@ def register(sub):
                     "beta given directly or as lambda: beta = lambda (kappa_d n)^{2/(d-1)}. Several values "
                     "of --n, --d, --beta/--lam make a grid. Replicate r uses the r-th child of "
                     "SeedSequence(seed): the result does not depend on --workers or --scheduler. With --out "
-                    "DIR each finished replicate is stored atomically and a rerun resumes.")
+                    "DIR each finished replicate is stored atomically and a rerun resumes. Cost model "
+                    "(docs/montecarlo.md §9): a run is refused up front when the random numbers it must draw "
+                    "exceed 2^40 = 1.1e12 (about an hour of one core): n*d*reps for naive, n*reps (2n*reps "
+                    "for d >= 4) for exact, n*(d+1)*reps for reference, over the whole grid; orderstat's cost "
+                    "does not grow with n (n up to 1e18); or when it needs more than half the machine's memory "
+                    "(reference: 64 bytes per key). beta is at most 9.0e307 (2^1023).")
     p.add_argument("--n", nargs="+", required=True, help="number of keys (1e12 accepted)")
     p.add_argument("--d", nargs="+", required=True, help="ambient dimension, keys on S^{d-1}")
     g = p.add_mutually_exclusive_group(required=True)
@@ -23,10 +32,12 @@ def register(sub):
     p.add_argument("--reps", required=True, help="replicates per grid point")
     p.add_argument("--seed", default="0", help="root seed (default 0)")
     p.add_argument("--sampler", choices=("naive", "exact", "orderstat", "reference"), default="exact",
-                   help="naive: d-dimensional keys; exact: exact reduced (default); orderstat: nearest keys "
-                        "with a certified truncation bound; reference: the simple O(n)-memory sampler")
+                   help="naive: d-dimensional keys, about n*d random numbers per replicate; exact: exact reduced "
+                        "(default), one or two per key; orderstat: nearest keys with a certified truncation "
+                        "bound, cost independent of n; reference: the simple O(n)-memory sampler")
     p.add_argument("--law", choices=("uniform", "vmf"), default="uniform", help="key law (default uniform)")
-    p.add_argument("--kappa0", default="0", help="vMF concentration around the query (with --law vmf)")
+    p.add_argument("--kappa0", default="0", help="vMF concentration around the query (with --law vmf); the exact "
+                                                 "sampler takes any kappa0 up to 1.8e308, naive 1e-8 to 1e7")
     p.add_argument("--values", default=None, metavar="PATH",
                    help="value matrix W: a .npy array of shape d x d_v; each key k carries the value W^T k and the "
                         "output is y = sum_i w_i W^T k_i (default: W = I, y in key space). Adds E_value_norm, "
@@ -36,10 +47,11 @@ def register(sub):
     p.add_argument("--workers", default="1", help="local worker processes (default 1)")
     p.add_argument("--scheduler", default=None, metavar="ADDR",
                    help="Dask scheduler address, e.g. tcp://127.0.0.1:8786 (needs the dask extra)")
-    p.add_argument("--out", default=None, metavar="DIR",
+    p.add_argument("--out", type=output_dir_arg(), default=None, metavar="DIR",
                    help="resumable store: DIR/<point>/rep_<r>.json, one file per finished replicate")
     p.add_argument("--digits", type=int_arg("digits", low=1), default=17,
-                   help="significant digits of the printed figures (default 17: exact round trip)")
+                   help=f"significant digits of the printed figures, 1 to {MAX_DIGITS} (default {MAX_DIGITS}: the "
+                        f"Monte Carlo is in double precision, and 17 digits round-trip a double exactly)")
     add_json(p)
     p.set_defaults(func=run)
 
@@ -55,7 +67,8 @@ def _fmt(x, digits):
 def load_values(path: str):
     """The --values matrix W (d x d_v, finite reals) as V = W^T (d_v x d), the samplers' convention y = V ybar.
 
-    Bad input raises InputError with one line (unreadable file, not a 2-D real array, non-finite entries).
+    Bad input raises InputError with one line (unreadable file, not a 2-D real array, non-finite entries, a
+    Frobenius norm beyond 3.4e153, where E|y|^2 would overflow a double).
     """
     import numpy as np
 
@@ -75,7 +88,9 @@ def load_values(path: str):
     W = W.astype(float)
     if not np.all(np.isfinite(W)):
         raise InputError("--values has non-finite entries (nan or inf)")
-    return np.ascontiguousarray(W.T)
+    from attnlimits.numerics.montecarlo.sampling import check_values
+
+    return np.ascontiguousarray(check_values(W.T, W.shape[0], name="--values"))
 
 
 def _fmt_any(x, digits):
@@ -86,6 +101,10 @@ def run(args) -> int:
     from attnlimits.numerics.montecarlo.sweep import VALUE_FIELDS, make_point, run_sweep, summarize
     from attnlimits.theory.validation import InputError, count, dimension
 
+    if args.digits > MAX_DIGITS:
+        raise InputError(f"--digits {args.digits}: the Monte Carlo works in double precision, whose values carry "
+                         f"at most {MAX_DIGITS} significant digits (17 round-trip a double exactly); use --digits "
+                         f"1 to {MAX_DIGITS}")
     reps = count(args.reps, "reps")
     workers = count(args.workers, "workers")
     V = None

@@ -10,10 +10,13 @@
 - ``sweep``: sweeps over (n, d, λ) with a resumable store and worker processes, and their ``Summary``;
   ``bench``: the samplers side by side (``BenchReport``).
 - ``stats``: z and KS comparisons, Holm's procedure.
+- ``cost``: the cost model (work and memory of a run) and ``check_run``, the up-front refusal of runs that cannot
+  finish; ``arguments``: the argument checks every public function uses (docs/montecarlo.md §9).
 """
 from attnlimits.numerics.exports import lazy_exports
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "Replicate": "replicate", "Replicates": "replicate", "one_replicate": "sampling", "replicates": "sampling",
     "family_verdict": "stats", "holm": "stats", "ks_compare": "stats", "z_compare": "stats",
+    "check_run": "cost",
 })

@@ -35,9 +35,11 @@ import numpy as np
 
 from attnlimits.numerics.progress import progress
 from attnlimits.numerics.results import Result
+from attnlimits.numerics.montecarlo.arguments import whole
 from attnlimits.numerics.montecarlo.exact_sampler import exact_replicate
 from attnlimits.numerics.montecarlo.naive_sampler import naive_replicate
 from attnlimits.numerics.montecarlo.orderstat_sampler import orderstat_replicate
+from attnlimits.theory.validation import InputError
 
 __all__ = ["run_bench", "BenchReport", "critical_beta", "interleaved_ratio", "RatioTiming", "EXACT_PER_ROUND"]
 
@@ -53,7 +55,7 @@ def critical_beta(n: float, d: int, lam: float = 1.0) -> float:
     """
     from attnlimits.numerics.montecarlo.sweep import beta_from_lambda
 
-    return beta_from_lambda(lam, int(n), d)
+    return beta_from_lambda(lam, whole(n, "n"), d)
 
 
 def _cpu(f) -> float:
@@ -89,8 +91,9 @@ def interleaved_ratio(slow, fast, rounds: int, fast_per_round: int = EXACT_PER_R
     >>> t.rounds, t.ratio_min <= t.ratio <= t.ratio_max
     (3, True)
     """
-    if rounds < 1:
-        raise ValueError("rounds must be >= 1")
+    rounds, fast_per_round = whole(rounds, "rounds"), whole(fast_per_round, "fast_per_round")
+    if not (callable(slow) and callable(fast)):
+        raise InputError("slow and fast must be functions of no argument")
     ratios, ts, tf = [], [], []
     for _ in range(rounds):
         a = _cpu(slow)
@@ -196,7 +199,7 @@ class BenchReport(Result):
 
 def run_bench(quick: bool = False, seed: int = 0) -> BenchReport:
     """Run every measurement (about 10 s with ``quick``, a minute without); see :class:`BenchReport`."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(whole(seed, "seed", low=0))
     t0 = time.perf_counter()
     sizes = {3: 100_000 if quick else 1_000_000, 128: 5_000 if quick else 100_000, 1024: 1_500 if quick else 30_000}
     rounds = 5 if quick else 7

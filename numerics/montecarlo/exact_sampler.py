@@ -42,9 +42,12 @@ import math
 import numpy as np
 
 from attnlimits.numerics.progress import progress
+from attnlimits.numerics.montecarlo.arguments import generator, number, whole
 from attnlimits.numerics.montecarlo.isotropic_merge import merge_down, merge_norms, output_parts, sphere_coordinate
 from attnlimits.numerics.montecarlo.replicate import Replicate
+from attnlimits.numerics.montecarlo.sampling import LAWS, MAX_DIMENSION, check_beta, check_values
 from attnlimits.numerics.montecarlo.streaming import SoftmaxAccumulator
+from attnlimits.theory.validation import choice
 
 __all__ = ["draw_distance", "exact_replicate", "DEFAULT_CHUNK", "PAIR_CHUNK", "UNDERFLOW_CUT"]
 
@@ -62,22 +65,35 @@ UNDERFLOW_CUT = 350.0
 
 
 def _vmf_distance_wood(size: int, d: int, kappa0: float, rng: np.random.Generator) -> np.ndarray:
-    """D = 1 - W for W the <mu, K> component of vMF(mu, kappa0) on S^{d-1} (Wood 1994, step by step)."""
+    """D = 1 - W for W the <mu, K> component of vMF(mu, kappa0) on S^{d-1} (Wood 1994), for every kappa0 > 0.
+
+    Wood's proposal W = (1 - (1 + b) Z)/(1 - (1 - b) Z), Z ~ Beta((d-1)/2, (d-1)/2), accepted when
+    kappa0 W + (d - 1) log(1 - x0 W) - c >= log U, with b = (d - 1)/(2 kappa0 + sqrt(4 kappa0^2 + (d - 1)^2)),
+    x0 = (1 - b)/(1 + b), c = kappa0 x0 + (d - 1) log(1 - x0^2). Written for D = 1 - W = 2 b Z/((1 - Z) + b Z)
+    and in the scale of kappa0 D (kappa0 b is of order d, whatever kappa0): the test reads
+
+        2 kappa0 b/(1 + b) - kappa0 D + (d - 1) [log(1/2 + (1 - b) kappa0 D/(4 kappa0 b)) + log1p(b)] >= log U,
+
+    (from W - x0 = 2b/(1 + b) - D and (1 - x0 W)/(1 - x0^2) = (1 + b)(1/2 + (1 - b) D/(4 b))), which has no
+    cancellation between terms of size kappa0 and no overflow up to kappa0 = 1.8e308.
+    """
     p1 = d - 1.0
-    # b = (-2k + sqrt(4k^2 + (p-1)^2))/(p-1), rationalized to avoid cancellation at large kappa0
-    b = p1 / (2.0 * kappa0 + math.sqrt(4.0 * kappa0 * kappa0 + p1 * p1))
-    x0 = (1.0 - b) / (1.0 + b)
-    c = kappa0 * x0 + p1 * math.log1p(-x0 * x0)
+    t = 0.5 * p1 / kappa0
+    root = 1.0 + math.hypot(1.0, t)
+    b = t / root  # = p1/(2 kappa0 + sqrt(4 kappa0^2 + p1^2))
+    kb = 0.5 * p1 / root  # kappa0 b, of order p1 for large kappa0 and accurate when b underflows
+    lead = 2.0 * kb / (1.0 + b)
+    lb = math.log1p(b)
     out = np.empty(size)
     filled = 0
     while filled < size:
         want = size - filled
         z = rng.beta(p1 / 2.0, p1 / 2.0, want)
         u = rng.random(want)
-        dist = 2.0 * b * z / (1.0 - (1.0 - b) * z)
-        w = 1.0 - dist
-        ok = kappa0 * w + p1 * np.log1p(-x0 * w) - c >= np.log(u)
-        got = dist[ok]
+        kd = 2.0 * kb * z / ((1.0 - z) + b * z)  # kappa0 D
+        with np.errstate(divide="ignore"):  # u = 0 (log -inf) always accepts, as it should
+            ok = lead - kd + p1 * (np.log(0.5 + (1.0 - b) * kd / (4.0 * kb)) + lb) >= np.log(u)
+        got = np.minimum(kd[ok] / kappa0, 2.0)
         out[filled: filled + got.size] = got
         filled += got.size
     return out
@@ -87,18 +103,27 @@ def draw_distance(size: int, d: int, rng: np.random.Generator, *, law: str = "un
                   kappa0: float = 0.0) -> np.ndarray:
     """``size`` i.i.d. draws of D = 1 - <q, K> for uniform or vMF(q, kappa0) keys on S^{d-1}.
 
-    d = 3: D is uniform on [0, 2] (Archimedes); a vMF law pulls the keys towards q:
+    d = 3: D is uniform on [0, 2] (Archimedes); a vMF law pulls the keys towards q, and for large kappa0
+    kappa0 D tends to a Gamma((d - 1)/2) variable (mean (d - 1)/2), every kappa0 up to 1.8e308:
 
     >>> rng = np.random.default_rng(0)
     >>> round(float(draw_distance(100000, 3, rng).mean()), 1)
     1.0
     >>> bool(draw_distance(1000, 5, rng, law="vmf", kappa0=20.0).mean() < 0.3)
     True
+    >>> round(float(draw_distance(100000, 5, rng, law="vmf", kappa0=1e300).mean() * 1e300), 1)
+    2.0
     """
+    size, d = whole(size, "size", low=0), whole(d, "d", low=2, high=MAX_DIMENSION)
+    generator(rng)
+    choice(law, "law", LAWS)
+    kappa0 = number(kappa0, "kappa0", low=0)
     if law == "vmf" and kappa0 > 0.0:
         if d == 3:
             v = 1.0 - rng.random(size)  # in (0, 1]
-            return -np.log1p(v * math.expm1(-2.0 * kappa0)) / kappa0
+            # v = 1 with expm1(-2 kappa0) = -1 (kappa0 > 18.4) gives log1p(-1) = -inf: the far pole, D = 2
+            with np.errstate(divide="ignore"):
+                return np.minimum(-np.log1p(v * math.expm1(-2.0 * kappa0)) / kappa0, 2.0)
         return _vmf_distance_wood(size, d, kappa0, rng)
     if d == 3:
         return 2.0 * rng.random(size)
@@ -186,6 +211,17 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
     >>> r.top.tolist(), r.sum_w2, r.entropy == math.log(4)
     ([0.25, 0.25], 0.25, True)
     """
+    n, d, k = whole(n, "n"), whole(d, "d", low=2, high=MAX_DIMENSION), whole(k, "k")
+    beta = check_beta(beta)
+    generator(rng)
+    choice(law, "law", LAWS)
+    kappa0 = number(kappa0, "kappa0", low=0)
+    if V is not None:
+        V = check_values(V, d)
+    if chunk is not None:
+        chunk = whole(chunk, "chunk")
+    if cut != math.inf:  # math.inf turns the cut off (a test compares the two)
+        cut = number(cut, "cut", low=0, low_open=True)
     m = d - 1
     if law == "uniform" and d >= 4:
         pair = _coordinate_pair if d >= COORD_MIN_D else _gaussian_triple
@@ -213,10 +249,11 @@ def exact_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
         cmin = float(D.min())
         dmin = min(dmin, cmin)
         if beta > 0.0:
-            # keep l = -beta D with l > max(M, -beta dmin) - cut; later maxima only raise the bar
+            # keep l = -beta D with l >= -beta dmin - cut; later maxima only raise the bar. "<=": at beta
+            # so large that cut/beta vanishes beside dmin, thr == dmin and the nearest key must stay
             thr = cut / beta + dmin
             if thr < 2.0:
-                keep = np.flatnonzero(D < thr)
+                keep = np.flatnonzero(D <= thr)
                 D = D[keep]
                 if pair is not None:
                     tang, cos = tang[keep], cos[keep]

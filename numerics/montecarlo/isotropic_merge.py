@@ -28,8 +28,19 @@ import math
 
 import numpy as np
 
+from attnlimits.numerics.montecarlo.arguments import float_array, generator, number, whole
+from attnlimits.theory.validation import InputError, choice
+
 __all__ = ["draw_cosine", "sphere_coordinate", "merge_down", "merge_norms", "uniform_direction", "output_parts",
            "value_stats"]
+
+
+def _out(out, size: int):
+    """``out`` checked as a float64 array with room for ``size`` draws (or None)."""
+    if out is not None and not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.ndim == 1
+                                and out.size >= size and out.flags.writeable):
+        raise InputError(f"out must be a writable 1-dimensional float64 array of at least size = {size} elements")
+    return out
 
 
 def _acceptance(k: float) -> float:
@@ -64,15 +75,15 @@ def sphere_coordinate(size: int, dim: int, rng: np.random.Generator, out: np.nda
     >>> round(float((x * x).mean()), 2), bool(np.all(np.abs(x) < 1))
     (0.1, True)
     """
+    size, dim = whole(size, "size", low=0), whole(dim, "dim", low=4)
+    generator(rng)
+    choice(method, "method", ("ziggurat", "gauss"))
+    out = _out(out, size)
     k = (dim - 3) / 2.0
-    if k < 0.5:
-        raise ValueError("sphere_coordinate needs dim >= 4")
     if method == "ziggurat":
         from attnlimits.numerics.montecarlo.ziggurat import ziggurat_coordinate
 
         return ziggurat_coordinate(size, dim, rng, out)
-    if method != "gauss":
-        raise ValueError(f"unknown method {method!r}")
     s = 1.0 / math.sqrt(2.0 * k)
     p_acc = _acceptance(k)
     res = np.empty(size) if out is None else out[:size]
@@ -113,6 +124,12 @@ def draw_cosine(m: int, size, rng: np.random.Generator) -> np.ndarray:
     >>> np.unique(draw_cosine(1, 50, np.random.default_rng(0))).tolist()
     [-1.0, 1.0]
     """
+    m = whole(m, "m")
+    generator(rng)
+    if isinstance(size, tuple):
+        size = tuple(whole(s, "size", low=0) for s in size)
+    else:
+        size = whole(size, "size", low=0)
     if m == 1:
         return np.where(rng.random(size) < 0.5, -1.0, 1.0)
     if m == 2:
@@ -139,13 +156,19 @@ def merge_down(r, m: int, rng: np.random.Generator, cos=None, *, stop: int = 1, 
     >>> merge_down([3.0, 4.0, 12.0, 0.0], 2, np.random.default_rng(0), cos=np.zeros(3), stop=2).tolist()
     [12.36931687685298, 4.0]
     """
-    r = np.asarray(r, dtype=float)
+    r = float_array(r, "r", low=0.0, ndim=None)
+    m = whole(m, "m")
+    generator(rng)
+    stop = whole(stop, "stop")
     if not overwrite or r.ndim != 1 or not r.flags.writeable:
         r = np.array(r, dtype=float).ravel()
     n = r.size
-    stop = max(1, int(stop))
     if n <= stop:
         return r
+    if cos is not None:
+        cos = float_array(cos, "cos", low=-1.0, high=1.0)
+        if cos.size < n - stop:
+            raise InputError(f"cos must hold at least len(r) - stop = {n - stop} cosines, got {cos.size}")
     c2 = draw_cosine(m, n - 1, rng) if cos is None else np.array(cos[: n - 1], dtype=float)
     c2 *= 2.0
     buf = np.empty(n // 2)
@@ -184,8 +207,10 @@ def merge_norms(r, m: int, rng: np.random.Generator, cos=None, *, overwrite: boo
     >>> [merge_norms(np.array([3.0, 4.0]), 3, np.random.default_rng(0), cos=np.array([c])) for c in (1.0, 0.0, -1.0)]
     [7.0, 5.0, 1.0]
     """
-    r = np.asarray(r, dtype=float)
+    r = float_array(r, "r", low=0.0, ndim=None)
     if r.size == 0:
+        whole(m, "m")
+        generator(rng)
         return 0.0
     return float(merge_down(r, m, rng, cos, stop=1, overwrite=overwrite)[0])
 
@@ -196,6 +221,8 @@ def uniform_direction(m: int, rng: np.random.Generator) -> np.ndarray:
     >>> float(np.linalg.norm(uniform_direction(5, np.random.default_rng(0))))
     1.0
     """
+    m = whole(m, "m")
+    generator(rng)
     if m == 1:
         return np.array([1.0 if rng.random() < 0.5 else -1.0])
     while True:
@@ -216,9 +243,22 @@ def value_stats(y) -> dict:
     >>> value_stats([3.0, 4.0])
     {'parallel': 3.0, 'gap': -2.0, 'perp_norm': 4.0, 'perp_coord': 4.0, 'value_norm': 5.0, 'value': array([3., 4.])}
     """
-    y = np.array(y, dtype=float).ravel()
-    return {"parallel": float(y[0]), "gap": float(1.0 - y[0]), "perp_norm": float(np.linalg.norm(y[1:])),
-            "perp_coord": float(y[1]) if y.size > 1 else 0.0, "value_norm": float(np.linalg.norm(y)), "value": y}
+    y = np.array(float_array(y, "y", ndim=None), dtype=float).ravel()
+    if y.size == 0:
+        raise InputError("y must have at least one component")
+    return {"parallel": float(y[0]), "gap": float(1.0 - y[0]), "perp_norm": _norm(y[1:]),
+            "perp_coord": float(y[1]) if y.size > 1 else 0.0, "value_norm": _norm(y), "value": y}
+
+
+def _norm(v: np.ndarray) -> float:
+    """|v| in units of a power of two near max |v_i|: the squares neither overflow nor underflow (a value matrix
+    may carry entries of 1e150 or 1e-300), and ordinary vectors give the bits of the plain formula."""
+    top = float(np.abs(v).max()) if v.size else 0.0
+    if top == 0.0:
+        return 0.0
+    s = math.ldexp(1.0, math.frexp(top)[1] - 1)
+    u = v / s
+    return float(np.sqrt(np.dot(u, u))) * s
 
 
 def output_parts(gap: float, perp_norm: float, d: int, rng: np.random.Generator, V=None) -> dict:
@@ -234,6 +274,11 @@ def output_parts(gap: float, perp_norm: float, d: int, rng: np.random.Generator,
     >>> p["parallel"], p["perp_norm"], abs(p["perp_coord"]) <= 0.3
     (0.9, 0.3, True)
     """
+    # gap = sum w D in [0, 2] and |P_perp y| <= sum w sqrt(D (2 - D)) <= 1, up to the rounding of the sums
+    gap = number(gap, "gap", low=0.0, high=2.0 + 1e-12, tiny=True)
+    perp_norm = number(perp_norm, "perp_norm", low=0.0, high=1.0 + 1e-12, tiny=True)
+    d = whole(d, "d", low=2)
+    generator(rng)
     m = d - 1
     if V is None:
         return {"parallel": 1.0 - gap, "gap": gap, "perp_norm": perp_norm,
@@ -241,4 +286,7 @@ def output_parts(gap: float, perp_norm: float, d: int, rng: np.random.Generator,
     ybar = np.empty(d)
     ybar[0] = 1.0 - gap
     ybar[1:] = perp_norm * uniform_direction(m, rng)
-    return value_stats(np.asarray(V, dtype=float) @ ybar)
+    V = float_array(V, "V", ndim=2)
+    if V.shape[1] != d:
+        raise InputError(f"V must be a d_v x {d} matrix, got shape {V.shape}")
+    return value_stats(V @ ybar)

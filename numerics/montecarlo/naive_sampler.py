@@ -13,9 +13,13 @@ import math
 
 import numpy as np
 
+from attnlimits.numerics.montecarlo.arguments import float_array, generator, whole
 from attnlimits.numerics.montecarlo.isotropic_merge import value_stats
 from attnlimits.numerics.montecarlo.replicate import Replicate
+from attnlimits.numerics.montecarlo.sampling import (LAWS, MAX_DIMENSION, check_beta, check_sampler_args,
+                                                     check_values)
 from attnlimits.numerics.montecarlo.streaming import SoftmaxAccumulator
+from attnlimits.theory.validation import InputError, choice
 
 __all__ = ["naive_replicate", "naive_keys"]
 
@@ -35,6 +39,14 @@ def naive_keys(size: int, d: int, rng: np.random.Generator, *, law: str = "unifo
     >>> abs(float(K[:, 0].mean()) - (1 / math.tanh(5.0) - 1 / 5.0)) < 0.02
     True
     """
+    size, d = whole(size, "size", low=0), whole(d, "d", low=2, high=MAX_DIMENSION)
+    generator(rng)
+    choice(law, "law", LAWS)
+    kappa0, _ = check_sampler_args("naive", law, kappa0, d, None)
+    if mu is not None:
+        mu = float_array(mu, "mu")
+        if mu.size != d or abs(float(np.linalg.norm(mu)) - 1.0) > 1e-12:
+            raise InputError(f"mu must be a unit vector of R^{d}")
     if law == "vmf" and kappa0 > 0.0:
         from scipy.stats import vonmises_fisher
 
@@ -57,8 +69,16 @@ def naive_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
     >>> r.top.tolist(), r.sum_w2, r.entropy, abs(r.parallel - (1 - r.min_dist)) < 1e-15
     ([1.0, 0.0], 1.0, 0.0, True)
     """
+    n, d, k = whole(n, "n"), whole(d, "d", low=2, high=MAX_DIMENSION), whole(k, "k")
+    beta = check_beta(beta)
+    generator(rng)
+    choice(law, "law", LAWS)
+    kappa0, _ = check_sampler_args("naive", law, kappa0, d, None)
+    if V is not None:
+        V = check_values(V, d)
     if chunk is None:
         chunk = max(1, (1 << 21) // d)  # about 16 MB of keys at a time
+    chunk = whole(chunk, "chunk")
     acc = SoftmaxAccumulator(k)
     yv = np.zeros(d)
     xmax = -math.inf
@@ -73,7 +93,7 @@ def naive_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generato
     weights.pop("gap")
     y = yv / acc.S
     if V is not None:
-        output = value_stats(np.asarray(V, dtype=float) @ y)
+        output = value_stats(V @ y)
     else:
         output = dict(parallel=float(y[0]), gap=float(1.0 - y[0]), perp_norm=float(np.linalg.norm(y[1:])),
                       perp_coord=float(y[1]))

@@ -34,8 +34,11 @@ import math
 import numpy as np
 from scipy import special as sc
 
+from attnlimits.numerics.montecarlo.arguments import float_array, generator, number, whole
 from attnlimits.numerics.montecarlo.isotropic_merge import merge_norms, output_parts
 from attnlimits.numerics.montecarlo.replicate import Replicate
+from attnlimits.numerics.montecarlo.sampling import MAX_DIMENSION, check_beta, check_values
+from attnlimits.theory.validation import InputError
 
 __all__ = ["cap_inverse", "nearest_distances", "orderstat_replicate", "DEFAULT_TOL", "DEFAULT_MAX_KEYS"]
 
@@ -56,7 +59,8 @@ def _log_cap(x: np.ndarray, a: float) -> np.ndarray:
 
 
 def cap_inverse(u: np.ndarray, a: float, logu: np.ndarray | None = None) -> np.ndarray:
-    """t with P(D <= t) = I_{t/2}(a, a) = u, for u in (0, 1/2] (the near side of the sphere).
+    """t with P(D <= t) = I_{t/2}(a, a) = u, for u in (0, 1/2] (the near side of the sphere; u in (0, 1] for the
+    closed forms, a = 1/2 and 1).
 
     d = 3 (a = 1): the closed form t = 2u (P(D <= t) = t/2); d = 5 (a = 2), Newton's route, checked against
     I_x(2, 2) = x^2 (3 - 2x):
@@ -67,7 +71,12 @@ def cap_inverse(u: np.ndarray, a: float, logu: np.ndarray | None = None) -> np.n
     >>> bool(np.allclose(x * x * (3 - 2 * x), u, rtol=1e-13, atol=0)), round(float(x[0]), 12)
     (True, 0.2)
     """
-    u = np.asarray(u, dtype=float)
+    a = number(a, "a", low=0.5)
+    u = float_array(u, "u", low=0.0, high=1.0 if a in (0.5, 1.0) else 0.5, low_open=True, ndim=None)
+    if logu is not None:
+        logu = float_array(logu, "logu", high=math.log(0.5) + 1e-12, ndim=None)
+        if logu.shape != u.shape:
+            raise InputError(f"logu must have the shape of u, {u.shape}; got {logu.shape}")
     if a == 1.0:
         return 2.0 * u
     if a == 0.5:
@@ -105,6 +114,12 @@ def nearest_distances(n: int, d: int, count: int, rng: np.random.Generator, *, s
     >>> bool(np.isclose(D[-1], -2 * np.expm1(-s), rtol=1e-15, atol=0))  # d = 3: D = 2U, U_(3) = 1 - e^{-s}
     True
     """
+    n, d, count = whole(n, "n"), whole(d, "d", low=2, high=MAX_DIMENSION), whole(count, "count")
+    generator(rng)
+    start = whole(start, "start", low=0)
+    if start + count > n:
+        raise InputError(f"start + count must be <= n = {n}, got {start} + {count}")
+    s0 = number(s0, "s0", low=0)
     E = rng.standard_exponential(count)
     denom = float(n) - (start + np.arange(count, dtype=float))  # n - i + 1 for i = start+1, ...
     s = s0 + np.cumsum(E / denom)
@@ -134,6 +149,13 @@ def orderstat_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Gene
     >>> r.truncation_bound <= 1e-13, r.explicit_keys < 1000
     (True, True)
     """
+    n, d, k = whole(n, "n"), whole(d, "d", low=2, high=MAX_DIMENSION), whole(k, "k")
+    beta = check_beta(beta)
+    generator(rng)
+    if V is not None:
+        V = check_values(V, d)
+    tol = number(tol, "tol", low=0)  # 0: draw every key (up to max_keys)
+    max_keys, block = whole(max_keys, "max_keys"), whole(block, "block")
     m_dim = d - 1
     parts = []
     got = 0

@@ -14,7 +14,9 @@ import dataclasses
 
 import numpy as np
 
+from attnlimits.numerics.montecarlo.arguments import number, whole
 from attnlimits.numerics.results import Result
+from attnlimits.theory.validation import InputError
 
 __all__ = ["Replicate", "Replicates"]
 
@@ -95,11 +97,21 @@ class Replicates(Result):
     def stack(cls, rows, *, computed: int | None = None, seconds: float | None = None) -> "Replicates":
         """Stack ``rows`` (:class:`Replicate` objects, or their ``to_json`` dictionaries as the sweep's store
         keeps them) into float arrays, one row per replicate; a statistic absent from the rows is None."""
+        if not isinstance(rows, (list, tuple)) or not rows or not all(isinstance(r, (Replicate, dict)) for r in rows):
+            raise InputError("rows must be a non-empty list of Replicate objects or their to_json dictionaries")
+        if computed is not None:
+            computed = whole(computed, "computed", low=0)
+        if seconds is not None:
+            seconds = number(seconds, "seconds", low=0)
         first = rows[0]
         as_dict = isinstance(first, dict)
         columns = {}
         for f in dataclasses.fields(Replicate):
             present = f.name in first if as_dict else getattr(first, f.name) is not None
             if present:
-                columns[f.name] = np.array([r[f.name] if as_dict else getattr(r, f.name) for r in rows], dtype=float)
+                try:
+                    columns[f.name] = np.array([r[f.name] if as_dict else getattr(r, f.name) for r in rows],
+                                               dtype=float)
+                except (KeyError, TypeError, ValueError):
+                    raise InputError(f"rows disagree on {f.name!r}: every row needs it, with the same shape") from None
         return cls(**columns, computed=computed, seconds=seconds)

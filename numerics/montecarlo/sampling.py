@@ -18,15 +18,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from attnlimits.numerics.montecarlo.arguments import generator, number, whole
 from attnlimits.numerics.montecarlo.replicate import Replicate, Replicates
-from attnlimits.theory.validation import InputError, choice, count, dimension, positive_real, real
+from attnlimits.theory.validation import InputError, choice
 
-__all__ = ["replicates", "one_replicate", "STAT_KEYS", "SAMPLERS", "LAWS"]
+__all__ = ["replicates", "one_replicate", "check_sampler_args", "check_beta", "check_values", "STAT_KEYS",
+           "SAMPLERS", "LAWS", "BETA_MAX", "NAIVE_VMF_KAPPA", "VALUES_MAX_NORM", "MAX_DIMENSION"]
 
 STAT_KEYS = ("top", "sum_w2", "entropy", "parallel", "perp_norm", "perp_coord", "min_dist")
 
 
-def _one(n: int, d: int, beta: float, k: int, rng: np.random.Generator, chunk: int) -> Replicate:
+def _one(n: int, d: int, beta: float, k: int, rng: np.random.Generator, chunk: int | None) -> Replicate:
+    if chunk is None:
+        chunk = min(65536, max(1, (1 << 21) // d))  # at most 2^21 tangential coordinates (16 MB) at a time
     a = (d - 1) / 2
     # first pass: draw and keep X in chunks (n is moderate for this reference sampler)
     X = 2.0 * rng.beta(a, a, size=n) - 1.0
@@ -57,6 +61,73 @@ def _one(n: int, d: int, beta: float, k: int, rng: np.random.Generator, chunk: i
 
 SAMPLERS = ("reference", "naive", "exact", "orderstat")
 LAWS = ("uniform", "vmf")
+#: The largest dimension (:func:`attnlimits.theory.validation.dimension`).
+MAX_DIMENSION = 10**9
+#: The largest beta: the logits beta D (0 <= D <= 2) stay finite doubles up to 2^1023 = 9.0e307.
+BETA_MAX = 2.0**1023
+#: kappa0 range of the naive sampler's vMF keys (scipy.stats.vonmises_fisher, explicit d-dimensional vectors):
+#: below it scipy's d = 3 inversion loses more than half the digits of D (relative error 1e-16/kappa0; it
+#: returns D = 0 at kappa0 = 1e-300), above it D = 1 - <q, K> of a unit vector keeps fewer than 8 digits
+#: (absolute rounding 1e-16 against D ~ (d - 1)/(2 kappa0)), and at 1e300 scipy overflows. The exact sampler
+#: draws D itself and covers every kappa0.
+NAIVE_VMF_KAPPA = (1e-8, 1e7)
+#: The largest Frobenius norm of a value matrix V: |y| <= |V|_F, and |y|^2 (E|y|^2, E|P_perp y|^2) must stay
+#: a finite double: 2^510 = 3.4e153, with room for the sums of squares over replicates; a nonzero V below
+#: 2^-510 is refused too (|y|^2 would underflow to 0).
+VALUES_MAX_NORM = 2.0**510
+
+
+def check_beta(beta, name: str = "beta") -> float:
+    """beta as a float in [0, :data:`BETA_MAX`] (the logits beta D, D <= 2, must be finite doubles).
+
+    >>> check_beta("1e300"), check_beta(0)
+    (1e+300, 0.0)
+    >>> check_beta("1e308")
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: beta = 1e308 is beyond the supported range beta <= 9.0e307 (2^1023): the logits beta D, with distances D up to 2, must stay finite doubles; at such beta all the weight is on the nearest key
+    """
+    b = number(beta, name, low=0)
+    if b > BETA_MAX:
+        raise InputError(f"{name} = {beta} is beyond the supported range {name} <= 9.0e307 (2^1023): the logits "
+                         f"beta D, with distances D up to 2, must stay finite doubles; at such beta all the weight "
+                         f"is on the nearest key")
+    return b
+
+
+def check_values(V, d: int, name: str = "V") -> np.ndarray:
+    """A value matrix V (d_v x d, finite reals, V = 0 or Frobenius norm in [1/:data:`VALUES_MAX_NORM`,
+    :data:`VALUES_MAX_NORM`]) as a float array.
+
+    >>> check_values([[1, 0, 0]], 3)
+    array([[1., 0., 0.]])
+    >>> check_values([[1e300, 0, 0]], 3)
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: V has Frobenius norm 1e+300, beyond 3.4e153 (2^510): E|y|^2 of the output y = V ybar would overflow a double; divide V by a power of ten (every statistic of y scales with it)
+    """
+    d = whole(d, "d", low=2, high=MAX_DIMENSION)
+    if isinstance(V, (str, bytes)) or V is None:
+        raise InputError(f"{name} must be a real matrix, got {type(V).__name__}")
+    try:
+        V = np.asarray(V, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{name} must be a real matrix") from None
+    if V.ndim != 2 or V.shape[1] != d or V.shape[0] < 1:
+        raise InputError(f"{name} must be a d_v x {d} matrix (y = V ybar), got shape {V.shape}")
+    if not np.all(np.isfinite(V)):
+        raise InputError(f"{name} must have finite entries")
+    top = float(np.abs(V).max())
+    norm = top * float(np.linalg.norm(V / top)) if top > 0 else 0.0  # scaled: the squares would overflow
+    if norm > VALUES_MAX_NORM:
+        raise InputError(f"{name} has Frobenius norm {norm:.3g}, beyond 3.4e153 (2^510): E|y|^2 of the output "
+                         f"y = V ybar would overflow a double; divide {name} by a power of ten (every statistic "
+                         f"of y scales with it)")
+    if 0.0 < norm < 1.0 / VALUES_MAX_NORM:
+        raise InputError(f"{name} has Frobenius norm {norm:.3g}, below 3.0e-154 (2^-510): E|y|^2 of the output "
+                         f"y = V ybar would underflow to 0; multiply {name} by a power of ten (every statistic "
+                         f"of y scales with it)")
+    return V
 
 
 def check_sampler_args(sampler: str, law: str, kappa0, d: int, V) -> tuple[float, object]:
@@ -71,20 +142,19 @@ def check_sampler_args(sampler: str, law: str, kappa0, d: int, V) -> tuple[float
     """
     choice(sampler, "sampler", SAMPLERS)
     choice(law, "law", LAWS)
-    k0 = float(real(kappa0, "kappa0", low=0))
+    d = whole(d, "d", low=2, high=MAX_DIMENSION)
+    k0 = number(kappa0, "kappa0", low=0)
     if law == "uniform" and k0 != 0.0:
         raise InputError("kappa0 is a parameter of the vmf law; use law='vmf'")
     if law == "vmf" and sampler in ("reference", "orderstat"):
         raise InputError(f"the {sampler} sampler draws uniform keys only; use sampler='exact' or 'naive' for vmf")
+    lo, hi = NAIVE_VMF_KAPPA
+    if law == "vmf" and sampler == "naive" and k0 != 0.0 and not lo <= k0 <= hi:
+        raise InputError(f"kappa0 = {kappa0} is outside the naive sampler's range 1e-8 <= kappa0 <= 1e7 (its "
+                         f"explicit vMF keys, by scipy, keep fewer than 8 digits of D = 1 - <q, K> beyond it); "
+                         f"use sampler='exact', exact for every kappa0")
     if V is not None:
-        try:
-            V = np.asarray(V, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError("V must be a real matrix") from None
-        if V.ndim != 2 or V.shape[1] != d or V.shape[0] < 1:
-            raise InputError(f"V must be a d_v x {d} matrix (y = V ybar), got shape {V.shape}")
-        if not np.all(np.isfinite(V)):
-            raise InputError("V must have finite entries")
+        V = check_values(V, d)
         if sampler == "reference":
             raise InputError("the reference sampler has V = I; use sampler='exact', 'naive' or 'orderstat'")
     return k0, V
@@ -93,7 +163,8 @@ def check_sampler_args(sampler: str, law: str, kappa0, d: int, V) -> tuple[float
 def one_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator, *, sampler: str = "exact",
                   law: str = "uniform", kappa0: float = 0.0, V=None, tol: float | None = None,
                   chunk: int | None = None, show_progress: bool = False) -> Replicate:
-    """One replicate from the named sampler (arguments already validated; the arguments of :func:`replicates`).
+    """One replicate from the named sampler (the arguments of :func:`replicates`, checked again: cheap for the
+    types the sweep passes).
 
     ``show_progress``: a bar over the chunks of keys of the exact sampler (for a single long replicate).
 
@@ -103,8 +174,19 @@ def one_replicate(n: int, d: int, beta: float, k: int, rng: np.random.Generator,
     >>> r.top.tolist(), r.sum_w2, r.entropy
     ([1.0], 1.0, 0.0)
     """
+    n, d, k = whole(n, "n"), whole(d, "d", low=2, high=MAX_DIMENSION), whole(k, "k")
+    beta = check_beta(beta)
+    generator(rng)
+    kappa0, V = check_sampler_args(sampler, law, kappa0, d, V)
+    if tol is not None:
+        tol = number(tol, "tol", low=0, low_open=True)
+    if chunk is not None:
+        chunk = whole(chunk, "chunk")
+    from attnlimits.numerics.montecarlo.cost import check_run
+
+    check_run([(n, d, sampler, law, k, 1, beta, tol)])
     if sampler == "reference":
-        return _one(n, d, beta, k, rng, chunk or 65536)
+        return _one(n, d, beta, k, rng, chunk)
     if sampler == "naive":
         from attnlimits.numerics.montecarlo.naive_sampler import naive_replicate
 
@@ -140,6 +222,10 @@ def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, 
     ``perp_norm``, ``perp_coord`` describe y's first coordinate and the rest
     (:func:`attnlimits.numerics.montecarlo.isotropic_merge.value_stats`).
 
+    Every argument is checked (``InputError`` naming it); beta is at most :data:`BETA_MAX`; a run whose least
+    work or memory is beyond the cost model's budget (:mod:`~attnlimits.numerics.montecarlo.cost`: 2^40 random
+    draws, half the machine's memory) is refused before any work, naming the sampler that can do it.
+
     beta = 0: every weight is 1/n, so W_(1) = sum w^2 = 1/n and the entropy is log n:
 
     >>> r = replicates(10, 3, 0.0, 4, seed=0)
@@ -149,17 +235,17 @@ def replicates(n, d, beta, reps, seed, *, k: int = 5, chunk: int | None = None, 
     >>> bool(r.truncation_bound.max() <= 1e-13), r.explicit_keys.tolist()
     (True, [64.0, 64.0, 64.0])
     """
-    n = count(n, "n")
-    d = dimension(d)
-    beta = float(real(beta, "beta", low=0))
-    reps = count(reps, "reps")
-    seed = count(seed, "seed", low=0)
-    k = count(k, "k")
+    n, d = whole(n, "n"), whole(d, "d", low=2, high=MAX_DIMENSION)
+    beta = check_beta(beta)
+    reps, seed, k = whole(reps, "reps"), whole(seed, "seed", low=0), whole(k, "k")
     kappa0, V = check_sampler_args(sampler, law, kappa0, d, V)
     if tol is not None:
-        tol = float(positive_real(tol, "tol"))
+        tol = number(tol, "tol", low=0, low_open=True)
     if chunk is not None:
-        chunk = count(chunk, "chunk")
+        chunk = whole(chunk, "chunk")
+    from attnlimits.numerics.montecarlo.cost import check_run
+
+    check_run([(n, d, sampler, law, k, reps, beta, tol)])  # before any work: a run that cannot finish is refused
     children = np.random.SeedSequence(seed).spawn(reps)
     from attnlimits.numerics.progress import progress
 

@@ -14,7 +14,9 @@ import math
 import numpy as np
 from scipy import stats as _st
 
+from attnlimits.numerics.montecarlo.arguments import float_array, number
 from attnlimits.numerics.results import Result
+from attnlimits.theory.validation import InputError
 
 __all__ = ["Comparison", "mean_se", "z_compare", "ks_compare", "ks_two_sample", "two_sample_z", "holm",
            "family_verdict", "DEFAULT_LEVEL"]
@@ -49,10 +51,15 @@ def mean_se(x) -> tuple[float, float]:
     >>> mean_se([1.0, 2.0, 3.0])  # s = 1
     (2.0, 0.5773502691896258)
     """
-    x = np.asarray(x, dtype=float)
-    if x.size < 2:
-        raise ValueError("at least two replicates are needed for a standard error")
+    x = _replicates(x, "x")
     return float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size))
+
+
+def _replicates(x, name: str) -> np.ndarray:
+    x = float_array(x, name)
+    if x.size < 2:
+        raise InputError(f"{name} must hold at least two replicates for a standard error, got {x.size}")
+    return x
 
 
 def z_compare(name: str, samples, reference) -> Comparison:
@@ -62,8 +69,8 @@ def z_compare(name: str, samples, reference) -> Comparison:
     >>> c.estimate, round(c.z, 6), round(c.p, 6)
     (2.5, 0.774597, 0.438578)
     """
-    m, se = mean_se(samples)
-    ref = float(reference)
+    m, se = mean_se(_replicates(samples, "samples"))
+    ref = number(reference, "reference")
     if se == 0.0:
         z = 0.0 if m == ref else math.inf
     else:
@@ -88,7 +95,11 @@ def ks_compare(name: str, samples, cdf) -> Comparison:
     >>> ks_compare("seeded", np.random.default_rng(0).random(1000), stats.uniform.cdf).p > 0.01
     True
     """
-    x = np.asarray(samples, dtype=float)
+    x = float_array(samples, "samples")
+    if x.size == 0:
+        raise InputError("samples must not be empty")
+    if not callable(cdf):
+        raise InputError(f"cdf must be a function, got {type(cdf).__name__}")
     res = _st.kstest(x, cdf)
     return Comparison(name, float(res.statistic), 0.0, 1 / math.sqrt(x.size),
                       float(res.statistic * math.sqrt(x.size)), float(res.pvalue))
@@ -112,8 +123,9 @@ def ks_two_sample(name: str, a, b) -> Comparison:
     >>> round(c.se, 6), round((2 / 500) ** 0.5, 6), c.p > 0.01
     (0.063246, 0.063246, True)
     """
-    x = np.asarray(a, dtype=float)
-    y = np.asarray(b, dtype=float)
+    x, y = float_array(a, "a"), float_array(b, "b")
+    if x.size == 0 or y.size == 0:
+        raise InputError("a and b must not be empty")
     res = _st.ks_2samp(x, y)
     scale = math.sqrt(1 / x.size + 1 / y.size)
     return Comparison(name, float(res.statistic), 0.0, scale, float(res.statistic / scale), float(res.pvalue))
@@ -133,8 +145,8 @@ def two_sample_z(name: str, a, b) -> Comparison:
     >>> abs(two_sample_z("seeded", rng.normal(1, 1, 400), rng.normal(1, 1, 400)).z) < 3
     True
     """
-    ma, sa = mean_se(a)
-    mb, sb = mean_se(b)
+    ma, sa = mean_se(_replicates(a, "a"))
+    mb, sb = mean_se(_replicates(b, "b"))
     se = math.hypot(sa, sb)
     if se == 0.0:
         z = 0.0 if ma == mb else math.inf
@@ -151,7 +163,8 @@ def holm(pvalues, level: float = DEFAULT_LEVEL) -> list[bool]:
     >>> holm([0.01, 0.04], 0.05), holm([0.03, 0.04], 0.05)
     ([True, True], [False, False])
     """
-    p = np.asarray(pvalues, dtype=float)
+    p = float_array(pvalues, "pvalues", low=0.0, high=1.0)
+    level = number(level, "level", low=0, high=1, low_open=True)
     order = np.argsort(p)
     m = p.size
     reject = np.zeros(m, dtype=bool)
@@ -175,6 +188,9 @@ def family_verdict(comparisons: list[Comparison], level: float = DEFAULT_LEVEL) 
     >>> family_verdict([z_compare(f"x{i}", rng.standard_normal(200), 0.0) for i in range(4)])[0]
     True
     """
+    if not isinstance(comparisons, (list, tuple)) or not comparisons or \
+            not all(isinstance(c, Comparison) for c in comparisons):
+        raise InputError("comparisons must be a non-empty list of Comparison results")
     rej = holm([c.p for c in comparisons], level)
     worst = max(comparisons, key=lambda c: abs(c.z))
     figures = {

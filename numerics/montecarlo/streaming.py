@@ -19,6 +19,9 @@ import math
 
 import numpy as np
 
+from attnlimits.numerics.montecarlo.arguments import float_array, whole
+from attnlimits.theory.validation import InputError
+
 __all__ = ["SoftmaxAccumulator"]
 
 
@@ -40,7 +43,7 @@ class SoftmaxAccumulator:
     def __init__(self, k: int, *, inplace: bool = False):
         # inplace: ``add`` may overwrite the logits array it is given (the caller's scratch buffer)
         self.inplace = bool(inplace)
-        self.k = int(k)
+        self.k = whole(k, "k")
         self.M = -math.inf
         self.S = 0.0
         self.S2 = 0.0
@@ -54,10 +57,21 @@ class SoftmaxAccumulator:
         ``f`` is the factor by which any vector state the caller keeps alongside must be multiplied
         (the running maximum may have moved).
         """
+        if not (isinstance(logits, np.ndarray) and logits.dtype == np.float64 and logits.ndim == 1):
+            logits = float_array(logits, "logits")
+        if not (isinstance(D, np.ndarray) and D.dtype == np.float64):
+            D = float_array(D, "D", low=0.0)
+        if D.shape != logits.shape:
+            raise InputError(f"D must have the shape of logits, {logits.shape}; got {D.shape}")
         f = 1.0
         if logits.size == 0:
             return np.empty(0), f
         mc = float(logits.max())
+        # checked here, once per chunk, with the reductions the sums need anyway: a nan logit makes mc nan,
+        # -inf one makes the sum A nan (0 * -inf), and D is checked by its least element and its sum SD below
+        if not math.isfinite(mc) or not float(np.minimum.reduce(D, axis=None)) >= 0.0:
+            raise InputError("logits must be finite and D finite and >= 0")
+        saved = (self.M, self.S, self.S2, self.A, self.SD, self.top)
         if mc > self.M:
             if self.S > 0.0:
                 f = math.exp(self.M - mc)
@@ -86,6 +100,9 @@ class SoftmaxAccumulator:
         self.S2 += float(np.einsum("i,i->", e, e))
         self.A += float(np.einsum("i,i->", e, shifted))
         self.SD += float(np.einsum("i,i->", e, D))
+        if not math.isfinite(self.A + self.SD):
+            self.M, self.S, self.S2, self.A, self.SD, self.top = saved
+            raise InputError("logits must be finite and D finite and >= 0")
         both = np.concatenate([self.top, part])
         if both.size > self.k:
             both = np.partition(both, both.size - self.k)[both.size - self.k:]
@@ -96,6 +113,8 @@ class SoftmaxAccumulator:
         """Top weights ``top`` (padded with zeros to k), ``sum_w2``, ``entropy`` and ``gap`` = sum w D: the
         weight statistics of a :class:`~attnlimits.numerics.montecarlo.replicate.Replicate`, as its keyword
         arguments."""
+        if self.S == 0.0:
+            raise InputError("no logits were added: the softmax of an empty set is undefined")
         top = np.zeros(self.k)
         t = np.sort(self.top)[::-1]
         top[: t.size] = np.exp(t - self.M) / self.S

@@ -22,7 +22,9 @@ import hashlib
 import json
 import math
 import os
+import re
 import tempfile
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
@@ -30,10 +32,11 @@ from multiprocessing import get_context
 import numpy as np
 
 from attnlimits.numerics.progress import progress
+from attnlimits.numerics.montecarlo.arguments import number, whole
 from attnlimits.numerics.montecarlo.replicate import Replicates
-from attnlimits.numerics.montecarlo.sampling import check_sampler_args, one_replicate
+from attnlimits.numerics.montecarlo.sampling import MAX_DIMENSION, check_beta, check_sampler_args, one_replicate
 from attnlimits.numerics.results import Result
-from attnlimits.theory.validation import InputError, count, dimension, real
+from attnlimits.theory.validation import InputError, real, to_mpf
 
 __all__ = ["Point", "make_point", "run_sweep", "replicate_rng", "Summary", "summarize", "VALUE_FIELDS",
            "beta_from_lambda"]
@@ -80,19 +83,27 @@ class Point:
 
 
 def beta_from_lambda(lam, n: int, d: int) -> float:
-    """beta = lam (kappa_d n)^{2/(d-1)} (paper 1 §3; docs/mathematics.md §3), with kappa_d from
-    attnlimits.theory.sphere, as a double.
+    """beta = lam (kappa_d n)^{2/(d-1)} (paper 1 §3; docs/mathematics.md §3), with log kappa_d from
+    attnlimits.numerics.laws.sphere (mpmath, fast at every d up to 10^9), as a double.
 
     >>> beta_from_lambda(1, 10**6, 3), beta_from_lambda(2, 10**4, 5)  # kappa_3 = 1/2, kappa_5 = 3/4
     (500000.0, 173.20508075688772)
     """
     import mpmath
 
-    from attnlimits.theory.sphere import kappa
+    from attnlimits.numerics.laws.sphere import log_kappa_value
 
-    with mpmath.workdps(40):
-        kap = mpmath.mpf(str(kappa(d).evalf(45)))
-        return float(mpmath.mpf(lam) * (kap * n) ** (mpmath.mpf(2) / (d - 1)))
+    lam = real(lam, "lam", low=0)
+    n, d = whole(n, "n"), whole(d, "d", low=2, high=MAX_DIMENSION)
+    log_kap = log_kappa_value(d, 45)
+    with mpmath.workdps(45):
+        # through the logarithm: kappa_d itself overflows a double from d = 2055 on (1.4e614 at d = 4096)
+        beta = to_mpf(lam) * mpmath.exp(2 * (log_kap + mpmath.log(n)) / (d - 1))
+        if beta > mpmath.mpf(2) ** 1023:
+            raise InputError(f"lam = {lam} gives beta = lam (kappa_d n)^(2/(d-1)) = {mpmath.nstr(beta, 3)} at "
+                             f"n = {n}, d = {d}, beyond the supported range beta <= 9.0e307 (2^1023): the logits "
+                             f"beta D, D <= 2, must stay finite doubles")
+        return float(beta)
 
 
 def make_point(n, d, *, beta=None, lam=None, sampler="exact", law="uniform", kappa0=0.0, k=5, tol=None,
@@ -108,23 +119,17 @@ def make_point(n, d, *, beta=None, lam=None, sampler="exact", law="uniform", kap
       ...
     attnlimits.theory.validation.InputError: give exactly one of beta and lam
     """
-    n = count(n, "n")
-    d = dimension(d)
+    n, d = whole(n, "n"), whole(d, "d", low=2, high=MAX_DIMENSION)
     if (beta is None) == (lam is None):
         raise InputError("give exactly one of beta and lam")
-    if beta is not None:
-        beta = float(real(beta, "beta", low=0))
-    else:
-        beta = beta_from_lambda(real(lam, "lam", low=0), n, d)
-    if not math.isfinite(beta):
-        raise InputError("beta overflows a double")
+    beta = check_beta(beta) if beta is not None else beta_from_lambda(lam, n, d)
     kappa0, V = check_sampler_args(sampler, law, kappa0, d, V)
     values = None if V is None else tuple(tuple(row) for row in V.tolist())
     if tol is not None:
-        tol = float(real(tol, "tol", low=0, low_open=True))
+        tol = number(tol, "tol", low=0, low_open=True)
     if chunk is not None:
-        chunk = count(chunk, "chunk")
-    return Point(n, d, beta, sampler, law, kappa0, count(k, "k"), tol, chunk, count(seed, "seed", low=0), values)
+        chunk = whole(chunk, "chunk")
+    return Point(n, d, beta, sampler, law, kappa0, whole(k, "k"), tol, chunk, whole(seed, "seed", low=0), values)
 
 
 def replicate_rng(seed: int, r: int) -> np.random.Generator:
@@ -134,6 +139,7 @@ def replicate_rng(seed: int, r: int) -> np.random.Generator:
     >>> replicate_rng(7, 2).random() == np.random.Generator(np.random.PCG64(child)).random()
     True
     """
+    seed, r = whole(seed, "seed", low=0), whole(r, "r", low=0)
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(r,))))
 
 
@@ -145,23 +151,58 @@ def _compute(p: Point, r: int, show_progress: bool = False) -> dict:
     return rep.to_json(17, skip_none=True)
 
 
+_REP_NAME = re.compile(r"^rep_(\d+)\.json$")
+#: The statistics every stored replicate holds (the fields of Replicate a sampler always fills).
+_REQUIRED = ("top", "sum_w2", "entropy", "parallel", "gap", "perp_norm", "perp_coord", "min_dist", "truncation_bound")
+
+
 def _rep_path(folder: str, r: int) -> str:
     return os.path.join(folder, f"rep_{r:07d}.json")
 
 
 def _atomic_write(path: str, obj) -> None:
     folder = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
         with os.fdopen(fd, "w") as fh:
             json.dump(obj, fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except OSError as exc:
+        raise InputError(f"cannot write the sweep store file {path}: {exc.strerror or type(exc).__name__}") from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise
+
+
+def _die_with_parent(parent: int) -> None:
+    """Initializer of the local worker processes: end the worker when the sweep's process is gone.
+
+    When the parent is killed (SIGKILL leaves it no chance to shut the pool down), a worker would otherwise run
+    on through its batches, and the pool's resource tracker, which waits for the workers' pipes, would live on. On
+    Linux the kernel sends SIGKILL at the parent's death (prctl PR_SET_PDEATHSIG); everywhere a daemon thread
+    checks once a second that the parent is still the parent (an orphan is adopted by another process).
+    """
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        pass  # not Linux: the thread below does the job
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="attnlimits-parent-watch", daemon=True).start()
 
 
 def _run_batch(p: Point, indices: list[int], folder: str | None, inner_bar: bool = False) -> list[tuple[int, dict]]:
@@ -175,21 +216,86 @@ def _run_batch(p: Point, indices: list[int], folder: str | None, inner_bar: bool
     return out
 
 
-def _open_store(out: str, p: Point) -> tuple[str, dict[int, dict]]:
-    folder = os.path.join(out, p.ident())
-    os.makedirs(folder, exist_ok=True)
+def _read_json(path: str, fix: str = "delete it and rerun to recompute it"):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"the sweep store file {path} is not valid JSON ({exc.msg} at line {exc.lineno}, column "
+                         f"{exc.colno}: truncated or edited?); {fix}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"the sweep store file {path} is not UTF-8 JSON text; {fix}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the sweep store file {path}: {exc.strerror or type(exc).__name__}") from None
+
+
+def _finite(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _record_problem(rec, p: Point) -> str | None:
+    """What is wrong with a stored replicate of point ``p`` (None when it is one)."""
+    if not isinstance(rec, dict):
+        return f"a JSON {type(rec).__name__}, not an object of statistics"
+    want = list(_REQUIRED) + (["explicit_keys"] if p.sampler == "orderstat" else [])
+    want += ["value_norm", "value"] if p.values is not None else []
+    missing = [k for k in want if k not in rec]
+    if missing:
+        return f"missing {', '.join(repr(k) for k in missing)}"
+    extra = [k for k in rec if k not in want]
+    if extra:
+        return f"unexpected {', '.join(repr(k) for k in extra)}"
+    for key, size in (("top", p.k), ("value", None if p.values is None else len(p.values))):
+        if key in rec:
+            v = rec[key]
+            if not (isinstance(v, list) and len(v) == size and all(_finite(x) for x in v)):
+                return f"{key!r} is not a list of {size} finite numbers"
+    bad = [k for k in want if k not in ("top", "value") and not _finite(rec[k])]
+    if bad:
+        return f"{bad[0]!r} = {rec[bad[0]]!r} is not a finite number"
+    return None
+
+
+def _store_folder(out: str, p: Point) -> str:
+    return os.path.join(out, p.ident())
+
+
+def _stored_count(out: str | None, p: Point, reps: int) -> int:
+    """Replicates r < reps of ``p`` already in the store (read-only: the cost check runs before anything is written)."""
+    if not out:
+        return 0
+    try:
+        names = os.listdir(_store_folder(out, p))
+    except OSError:
+        return 0
+    return sum(1 for name in names if (m := _REP_NAME.match(name)) and int(m.group(1)) < reps)
+
+
+def _open_store(out: str, p: Point, reps: int) -> tuple[str, dict[int, dict]]:
+    folder = _store_folder(out, p)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise InputError(f"cannot create the sweep store folder {folder}: {why}") from None
     meta = os.path.join(folder, "point.json")
     if os.path.exists(meta):
-        with open(meta) as fh:
-            if json.load(fh) != p._canon():
-                raise InputError(f"the store {folder} holds a different point")
+        if _read_json(meta, "delete it and rerun: it is written again") != p._canon():
+            raise InputError(f"the sweep store file {meta} holds a different point (edited or copied?); move the "
+                             f"folder away to start afresh")
     else:
         _atomic_write(meta, p._canon())
     done = {}
     for name in os.listdir(folder):
-        if name.startswith("rep_") and name.endswith(".json"):
-            with open(os.path.join(folder, name)) as fh:
-                done[int(name[4:-5])] = json.load(fh)
+        m = _REP_NAME.match(name)
+        if m and int(m.group(1)) < reps:
+            path = os.path.join(folder, name)
+            rec = _read_json(path)
+            problem = _record_problem(rec, p)
+            if problem:
+                raise InputError(f"the sweep store file {path} does not hold a replicate of its point: {problem}; "
+                                 f"delete it and rerun to recompute it")
+            done[int(m.group(1))] = rec
     return folder, done
 
 
@@ -199,70 +305,121 @@ def _batches(todo: list[int], workers: int, size: int | None) -> list[list[int]]
     return [todo[i: i + size] for i in range(0, len(todo), size)]
 
 
-def _probe(scheduler: str) -> None:
-    """Fail at once on a refused TCP address (dask would retry until its timeout)."""
+#: Protocols of Dask addresses; tcp, tls, ws and wss carry a host and port, which are probed before connecting.
+_PROTOCOLS = ("tcp", "tls", "ws", "wss", "inproc", "ucx")
+
+
+def _probe(scheduler) -> None:
+    """Refuse a malformed address at once and a refused TCP address within 3 s (dask would retry until its
+    timeout)."""
     import socket
     from urllib.parse import urlsplit
 
     if not isinstance(scheduler, str) or not scheduler.strip():
-        raise InputError("the Dask scheduler address is empty")
-    u = urlsplit(scheduler if "://" in scheduler else "tcp://" + scheduler)
-    if u.scheme not in ("tcp", "tls"):
+        raise InputError("the Dask scheduler address is empty" if isinstance(scheduler, str)
+                         else f"the Dask scheduler address must be a string, got {type(scheduler).__name__}")
+    addr = scheduler.strip()
+    scheme = addr.split("://", 1)[0].lower() if "://" in addr else "tcp"
+    if scheme not in _PROTOCOLS:
+        raise InputError(f"bad Dask scheduler address {scheduler!r}: unknown protocol {scheme!r} (expected "
+                         f"tcp://host:port; dask also knows {', '.join(_PROTOCOLS[1:])})")
+    if scheme not in ("tcp", "tls", "ws", "wss"):
         return
+    u = urlsplit(addr if "://" in addr else "tcp://" + addr)
     try:
         host, port = u.hostname, u.port
     except ValueError:
-        raise InputError(f"bad Dask scheduler address {scheduler!r}") from None
-    if host is None or port is None:
-        raise InputError(f"bad Dask scheduler address {scheduler!r}: expected tcp://host:port")
+        raise InputError(f"bad Dask scheduler address {scheduler!r}: the port must be a number 0-65535") from None
+    if host is None or port is None or u.path not in ("", "/"):
+        raise InputError(f"bad Dask scheduler address {scheduler!r}: expected {scheme}://host:port")
     try:
-        socket.create_connection((host, port), timeout=3).close()
+        sock = socket.create_connection((host, port), timeout=3)
     except OSError as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc.strerror or type(exc).__name__}") from None
+        why = exc.strerror or ("timed out after 3 s" if isinstance(exc, TimeoutError) else type(exc).__name__)
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {why}") from None
+    with sock:
+        if scheme != "tcp":
+            return  # TLS and websockets speak first from the client side: the handshake is the Client's
+        # a Dask listener greets first: its handshake message, framed by an 8-byte little-endian frame count.
+        # Something else listening there (a web server waits for a request) would hang the Client for ever
+        sock.settimeout(5)
+        head = b""
+        try:
+            while len(head) < 8:
+                got = sock.recv(8 - len(head))
+                if not got:
+                    break
+                head += got
+        except OSError:
+            pass
+    if len(head) < 8 or not 0 < int.from_bytes(head, "little") < 1024:
+        raise InputError(f"cannot use the Dask scheduler address {scheduler}: something listens there but did not "
+                         f"greet as a Dask scheduler within 5 s")
 
 
 def _connect(scheduler: str):
+    _probe(scheduler)
     try:
         from distributed import Client
     except ImportError:
         raise InputError("--scheduler needs the dask extra: pip install 'attnlimits[dask]'") from None
-    _probe(scheduler)
     try:
         return Client(scheduler, timeout="5s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {type(exc).__name__}") from None
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: it answered, but not as a Dask scheduler "
+                         f"within 5 s ({type(exc).__name__})") from None
 
 
 def run_sweep(points: list[Point], reps: int, *, workers: int = 1, scheduler: str | None = None,
               out: str | None = None, batch: int | None = None, show_progress: bool = True) -> list[Replicates]:
     """Run ``reps`` replicates at every point; return, per point, its :class:`Replicates` in replicate order.
 
-    ``workers``: local processes (1 = in this process); ``scheduler``: a Dask scheduler address
-    (then ``workers`` is ignored); ``out``: the resumable store folder. Each result also holds
-    ``computed`` (replicates computed in this call) and ``seconds`` (the wall-clock time of the call).
+    ``workers``: local processes (1 = in this process; they end with this process, even when it is killed);
+    ``scheduler``: a Dask scheduler address (then ``workers`` is ignored); ``out``: the resumable store folder.
+    Each result also holds ``computed`` (replicates computed in this call) and ``seconds`` (the wall-clock time
+    of the call). Before any work, the replicates still to compute are costed
+    (:func:`attnlimits.numerics.montecarlo.cost.check_run`) and a run beyond the budget is refused; so is a
+    malformed scheduler address, and a store file that is not a replicate of its point.
 
     >>> p = make_point(100, 3, beta=5.0, seed=1)
     >>> (r,) = run_sweep([p], 3, show_progress=False)
     >>> r.computed, r.top.shape, bool((r.top[:, 0] >= 1 / 100).all())
     (3, (3, 5), True)
     """
-    reps = count(reps, "reps")
-    workers = count(workers, "workers")
+    from attnlimits.numerics.montecarlo.cost import check_run
+
+    reps = whole(reps, "reps")
+    workers = whole(workers, "workers")
     if batch is not None:
-        batch = count(batch, "batch")
+        batch = whole(batch, "batch")
+    points = list(points) if isinstance(points, (list, tuple)) else None
+    if not points or not all(isinstance(p, Point) for p in points):
+        raise InputError("points must be a non-empty list of Point objects (make_point)")
+    if out is not None and (not isinstance(out, (str, os.PathLike)) or not str(out).strip()):
+        raise InputError(f"out must be a folder path, got {out!r}")
+    out = None if out is None else os.fspath(out)
+    if scheduler is not None:
+        _probe(scheduler)  # a malformed address is refused before the cost model looks at the store
+    todo = [reps - _stored_count(out, p, reps) for p in points]
+    check_run([(p.n, p.d, p.sampler, p.law, p.k, r, p.beta, p.tol) for p, r in zip(points, todo)],
+              workers=1 if scheduler is not None else workers)
     t0 = time.perf_counter()
     client = _connect(scheduler) if scheduler is not None else None  # fail early on a bad address
     folders, results, jobs = [], [], []
-    for i, p in enumerate(points):
-        folder, done = _open_store(out, p) if out else (None, {})
-        done = {r: v for r, v in done.items() if r < reps}
-        folders.append(folder)
-        results.append(done)
-        todo = [r for r in range(reps) if r not in done]
-        if batch is None and scheduler is None and workers == 1:
-            jobs += [(i, [r]) for r in todo]  # in this process: one replicate per step of the bar
-        else:
-            jobs += [(i, b) for b in _batches(todo, workers if scheduler is None else 8, batch)]
+    try:
+        for i, p in enumerate(points):
+            folder, done = _open_store(out, p, reps) if out else (None, {})
+            folders.append(folder)
+            results.append(done)
+            todo = [r for r in range(reps) if r not in done]
+            if batch is None and scheduler is None and workers == 1:
+                jobs += [(i, [r]) for r in todo]  # in this process: one replicate per step of the bar
+            else:
+                jobs += [(i, b) for b in _batches(todo, workers if scheduler is None else 8, batch)]
+    except BaseException:
+        if client is not None:
+            client.close()
+        raise
     total = sum(len(b) for _, b in jobs)
     computed = [0] * len(points)
     bar = progress(total=total, desc="replicates", unit="rep", disable=not show_progress or total == 0)
@@ -288,7 +445,8 @@ def run_sweep(points: list[Point], reps: int, *, workers: int = 1, scheduler: st
                 long_one = show_progress and points[i].sampler == "exact" and points[i].n >= 10**8
                 take(i, _run_batch(points[i], b, folders[i], long_one), False)
         else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as ex:
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn"),
+                                     initializer=_die_with_parent, initargs=(os.getpid(),)) as ex:
                 pending = {ex.submit(_run_batch, points[i], b, folders[i]): i for i, b in jobs}
                 while pending:
                     finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -351,9 +509,14 @@ class Summary(Result):
 
 def _mean_se(x) -> tuple[float, float]:
     x = np.asarray(x, dtype=float)
+    # in units of a power of two near the largest |x|: the sums of x and of squared deviations cannot overflow
+    # (|y|^2 reaches 2^1020), and scaling by a power of two is exact, so ordinary values give the same bits
+    top = float(np.abs(x).max()) if x.size else 0.0
+    s = math.ldexp(1.0, math.frexp(top)[1] - 1) if top > 0.0 else 1.0  # top/2 < s <= top
+    u = x / s
     if x.size < 2:
-        return float(x.mean()), math.nan
-    return float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size))
+        return float(u.mean()) * s, math.nan
+    return float(u.mean()) * s, float(u.std(ddof=1)) * s / math.sqrt(x.size)
 
 
 def summarize(reps: Replicates, d: int) -> Summary:
@@ -365,6 +528,9 @@ def summarize(reps: Replicates, d: int) -> Summary:
     >>> round(s.E_W1, 12), round(s.E_W1_se, 12), s.E_value_norm is None
     (0.6, 0.1, True)
     """
+    if not isinstance(reps, Replicates):
+        raise InputError(f"reps must be a Replicates (run_sweep, replicates), got {type(reps).__name__}")
+    d = whole(d, "d", low=2, high=MAX_DIMENSION)
     top = reps.top
     dv = reps.value.reshape(top.shape[0], -1).shape[1] if reps.value is not None else d
     res = {}

@@ -36,27 +36,34 @@ import math
 import numpy as np
 from scipy import special
 
+from attnlimits.numerics.montecarlo.arguments import generator, whole
+from attnlimits.theory.validation import InputError
+
 __all__ = ["ziggurat_coordinate", "ziggurat_tables"]
 
 N_LAYERS = 256
 
 
-@functools.lru_cache(maxsize=64)
 def ziggurat_tables(dim: int) -> dict:
     """Tables of the ziggurat of (1 - x^2)^k, k = (dim - 3)/2, dim >= 4 (see the module docstring); cached.
 
-    ``acceptance``: the share of proposals accepted (the area under f over the stack's area):
+    ``acceptance``: the share of proposals accepted (the area under f over the stack's area); it tends to
+    0.9933 as dim grows, and the tables close for every dim up to 10^9:
 
-    >>> round(ziggurat_tables(16)["acceptance"], 3)
-    0.994
+    >>> round(ziggurat_tables(16)["acceptance"], 3), round(ziggurat_tables(10**9)["acceptance"], 4)
+    (0.994, 0.9933)
     """
+    return _tables(whole(dim, "dim", low=4))
+
+
+@functools.lru_cache(maxsize=64)
+def _tables(dim: int) -> dict:
     k = (dim - 3) / 2.0
-    if k < 0.5:
-        raise ValueError("the ziggurat needs dim >= 4")
     half_beta = 0.5 * math.exp(special.betaln(0.5, k + 1.0))
 
     def f(x):
-        return (1.0 - x * x) ** k
+        # exp(k log1p(-x^2)), not (1 - x^2)^k: the power would carry k times the rounding of 1 - x^2
+        return math.exp(k * math.log1p(-x * x))
 
     def build(r):
         # bottoms[j - 1] is the bottom of layer j; each layer's top is the next one's bottom (the same
@@ -66,6 +73,8 @@ def ziggurat_tables(dim: int) -> dict:
         xs, bottoms = [r], [f(r)]
         for j in range(1, N_LAYERS):
             top = bottoms[-1] + v / xs[-1]
+            if not top > bottoms[-1]:  # f(r) and the layer area underflowed: far too little area per layer
+                return v, xs, bottoms, N_LAYERS
             if top >= 1.0:
                 return v, xs, bottoms + [top], j
             bottoms.append(top)
@@ -148,7 +157,12 @@ def ziggurat_coordinate(size: int, dim: int, rng: np.random.Generator, out: np.n
     >>> round(float((x * x).mean()), 3), 1 / 128
     (0.008, 0.0078125)
     """
+    size = whole(size, "size", low=0)
     t = ziggurat_tables(dim)
+    generator(rng)
+    if out is not None and not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.ndim == 1
+                                and out.size >= size and out.flags.writeable):
+        raise InputError(f"out must be a writable 1-dimensional float64 array of at least size = {size} elements")
     res = np.empty(size) if out is None else out[:size]
     bits = rng.bit_generator
     filled = 0
@@ -171,7 +185,7 @@ def ziggurat_coordinate(size: int, dim: int, rng: np.random.Generator, out: np.n
                 lw = layer[~base]
                 y = t["bottom"][lw] + rng.random(wedge.size) * t["height"][lw]
                 xw = ax[wedge]
-                ok[wedge] = y < (1.0 - xw * xw) ** t["k"]
+                ok[wedge] = y < np.exp(t["k"] * np.log1p(-xw * xw))
             tail = rest[base]
             if tail.size:
                 x[tail] = np.copysign(_tail(tail.size, t, rng), x[tail])
