@@ -5,21 +5,30 @@ import json
 import sys
 
 from attnlimits.cli.common import add_json
+from attnlimits.cli.paths import check_output_dir, output_dir_arg
+
+#: where ``check`` writes report.md and report.json (``report`` has its own default folder)
+DEFAULT_REPORT = "attnlimits-report"
+REPORT_FILES = ("report.md", "report.json")
 
 
 def register(sub):
     p = sub.add_parser("check", help="run the claims of the papers against their evidence",
                        description="Run every registered claim (or those named with --claim), print a "
-                                   "table, and write report.md and report.json. Exit 0 when all hold, "
+                                   "table, and write report.md and report.json. The report is rewritten "
+                                   "after each claim (marked partial until the run ends), so an interrupted "
+                                   "run keeps what it finished. Progress goes to stderr: a bar on a "
+                                   "terminal, one line per finished claim otherwise. Exit 0 when all hold, "
                                    "1 when any fails, 2 on bad usage.")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="the fast subset (default)")
     mode.add_argument("--full", action="store_true", help="every claim, with the larger Monte Carlo samples")
     p.add_argument("--claim", nargs="+", metavar="ID", default=None, help="run only these claims")
-    p.add_argument("--report", metavar="DIR", default="attnlimits-report",
-                   help="directory for report.md and report.json (default ./attnlimits-report)")
-    p.add_argument("--list", action="store_true", help="list the claims and exit")
-    p.add_argument("--markdown", action="store_true", help="with --list: print the Markdown table of README.md")
+    p.add_argument("--report", metavar="DIR", type=output_dir_arg(files=REPORT_FILES), default=None,
+                   help=f"folder for report.md and report.json, created if needed (default ./{DEFAULT_REPORT})")
+    p.add_argument("--list", action="store_true", help="list the claims and exit (runs nothing)")
+    p.add_argument("--markdown", action="store_true",
+                   help="print the claims as the Markdown table of README.md and exit; implies --list")
     add_json(p)
     p.set_defaults(func=run)
 
@@ -34,7 +43,7 @@ def run(args) -> int:
         claims = [get_claim(c) for c in args.claim]
     else:
         claims = [c for c in all_claims() if full or c.quick]
-    if args.list and args.markdown:
+    if args.markdown:
         from attnlimits.proofs_checks.report import claims_table
 
         print(claims_table(claims))
@@ -48,9 +57,22 @@ def run(args) -> int:
     if not claims:
         print("attnlimits: error: no claims are registered", file=sys.stderr)
         return 2
+    # an explicit --report was checked while parsing; the default is checked here, before any claim runs
+    out = args.report if args.report is not None else check_output_dir(DEFAULT_REPORT, "--report",
+                                                                         files=REPORT_FILES)
     mode = "full" if full else ("selected" if args.claim else "quick")
-    results = run_claims(claims, full=full)
-    pm, _ = write_report(results, args.report, mode=mode)
+
+    def keep(done):
+        if len(done) < len(claims):
+            write_report(done, out, mode=mode, partial=f"{len(done)} of {len(claims)} claims finished")
+
+    keep([])
+    try:
+        results = run_claims(claims, full=full, on_result=keep)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: main prints one line, this tells where the work is
+        exc.args = (f"the partial report in {out} holds the claims finished before it",)
+        raise
+    pm, _ = write_report(results, out, mode=mode)
     if args.json:
         print(json.dumps(summary(results, mode=mode), indent=2))
     else:

@@ -7,6 +7,7 @@ import os
 import platform
 from pathlib import Path
 
+from attnlimits.numerics.files import write_text_atomically
 from attnlimits.proofs_checks.runner import Result
 from attnlimits.proofs_checks.source import PAPERS
 
@@ -42,27 +43,35 @@ def _md_escape(s: str) -> str:
 
 
 def write_report(results: list[Result], out_dir, *, mode: str, sections=(), figures=(),
-                 extra: dict | None = None) -> tuple[Path, Path]:
-    """Write ``report.json`` and ``report.md`` into ``out_dir`` (created if needed).
+                 extra: dict | None = None, partial: str | None = None) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.md`` into ``out_dir`` (created if needed), each atomically.
 
     ``sections``: (title, markdown body) pairs placed after the claims table (e.g. the constants);
-    ``figures``: (png path, caption) pairs embedded at the end; ``extra``: more JSON fields.
+    ``figures``: (png path, caption) pairs embedded at the end; ``extra``: more JSON fields; ``partial``: what
+    the run has not finished yet (a run rewrites its report after each claim, so an interrupted run keeps what it
+    finished): it heads report.md and is the JSON field ``partial`` (null when the report is complete).
+
+    >>> import json, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     md, js = write_report([], tmp, mode="quick", partial="0 of 3 claims finished")
+    ...     json.loads(js.read_text())["partial"], md.read_text().splitlines()[2]
+    ('0 of 3 claims finished', '**Partial report:** 0 of 3 claims finished.')
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = summary(results, mode=mode)
     data.update(extra or {})
+    data["partial"] = partial
     if figures:
         data["figures"] = [{"file": Path(p).name, "caption": c} for p, c in figures]
     pj = out / "report.json"
-    tmp = pj.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, pj)
+    write_text_atomically(pj, json.dumps(data, indent=2) + "\n")
 
     c = data["counts"]
-    lines = [
-        "# attnlimits verification report",
-        "",
+    lines = ["# attnlimits verification report", ""]
+    if partial:
+        lines += [f"**Partial report:** {partial}.", ""]
+    lines += [
         f"Mode `{mode}`, {len(results)} claims: {c['pass']} hold, {c['fail']} fail, {c['error']} errors; "
         f"{data['seconds']} s of checks. Created {data['created']}.",
         "",
@@ -95,9 +104,7 @@ def write_report(results: list[Result], out_dir, *, mode: str, sections=(), figu
             rel = os.path.relpath(Path(p).resolve(), out.resolve())
             lines += [f"![Figure {i}]({rel})", "", f"*Figure {i}.* {cap}", ""]
     pm = out / "report.md"
-    tmp = pm.with_suffix(".md.tmp")
-    tmp.write_text("\n".join(lines) + "\n")
-    os.replace(tmp, pm)
+    write_text_atomically(pm, "\n".join(lines) + "\n")
     return pm, pj
 
 

@@ -41,14 +41,25 @@ def _jsonable(v):
     return str(v)
 
 
-def run_claims(claims: list[Claim], *, full: bool = False, show_progress: bool = True) -> list[Result]:
-    """Run each claim's check; an exception inside a check is reported as status 'error'."""
+def run_claims(claims: list[Claim], *, full: bool = False, show_progress: bool = True,
+               on_result=None) -> list[Result]:
+    """Run each claim's check; an exception inside a check is reported as status 'error'.
+
+    Progress goes to stderr (:func:`attnlimits.numerics.progress.progress`: a bar on a terminal, one line per
+    finished claim elsewhere). ``on_result(results)``, if given, is called with the results so far after each
+    claim, e.g. to rewrite the report so that an interrupted run keeps what it finished.
+
+    >>> from attnlimits.proofs_checks.registry import Claim, Outcome, Source
+    >>> c = Claim("EXT.demo.one", "1 + 1 = 2", Source("P1", "§2"), "symbolic", lambda ctx: Outcome(1 + 1 == 2, "sum"))
+    >>> seen = []
+    >>> [r.status for r in run_claims([c], show_progress=False, on_result=lambda rs: seen.append(len(rs)))], seen
+    (['pass'], [1])
+    """
     ctx = CheckContext(full=full)
     results = []
-    bar = progress(claims, desc="claims", unit="claim", disable=not show_progress)
+    bar = progress(claims, desc="claims", unit="claim", disable=not show_progress, lines=True)
     for c in bar:
-        if hasattr(bar, "set_postfix_str"):
-            bar.set_postfix_str(c.id)
+        bar.set_postfix_str(c.id)
         t0 = time.perf_counter()
         try:
             out = c.run(ctx)
@@ -58,4 +69,6 @@ def run_claims(claims: list[Claim], *, full: bool = False, show_progress: bool =
             out = Outcome(False, f"check raised {tb}", {})
             status = "error"
         results.append(Result(c, status, out, time.perf_counter() - t0))
+        if on_result is not None:
+            on_result(results)
     return results

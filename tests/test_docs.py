@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP_DIRS = {".git", ".hypothesis", ".venv", "venv", "build", "dist", "__pycache__", "attnlimits.egg-info",
-             "attnlimits-report"}
+             "attnlimits-report", "attnlimits-paper-report"}
 
 _LABEL = r"\d+[a-z]?(?:\.\d+)*"
 _ONE = rf"{_LABEL}(?:\s*[–-]\s*{_LABEL})?"

@@ -52,9 +52,11 @@ def heatmap_figure(path, *, quick=False, seed=2510):
     gammas = np.linspace(0.25, 6.0, 4 if quick else 40)
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True, constrained_layout=True)
-    for ax, d in zip(axes, dims):
-        Z = heatmap_data(d, n, rhos, gammas, seed)
-        im = ax.pcolormesh(rhos, gammas, Z, shading="nearest", cmap="viridis", vmin=0, vmax=1.2)
+    data = [heatmap_data(d, n, rhos, gammas, seed) for d in dims]
+    # one colour scale for the three panels, 0 to 1 (no contraction), reaching further only if a ratio does
+    vmax = max(1.0, max(float(np.nanmax(Z)) for Z in data))
+    for ax, d, Z in zip(axes, dims, data):
+        im = ax.pcolormesh(rhos, gammas, Z, shading="nearest", cmap="viridis", vmin=0, vmax=vmax)
         rr = np.linspace(rhos[0], rhos[-1], 200)
         gc = 1 / (1 - rr)
         ax.plot(rr[gc <= gammas[-1]], gc[gc <= gammas[-1]], "r-", lw=2, label=r"$\gamma = 1/(1-\rho)$")
@@ -103,18 +105,19 @@ def critical_beta_figure(path, *, critical_rows=None):
         from attnlimits.numerics.laws.critical_beta import table
 
         critical_rows = table(FIGURE_DS, FIGURE_NS)
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4), constrained_layout=True)
-    keys = (("ratio_paper1_power", r"$\beta_{crit}/(\kappa_d n)^{2/(d-1)}$"),
-            ("ratio_gaussian_scores", r"$\beta_{crit}/\sqrt{2 d \log n}$"),
-            ("ratio_log_n", r"$\beta_{crit}/\log n$"))
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained")
+    keys = (("ratio_paper1_power", r"$\beta_{crit}/(\kappa_d n)^{2/(d-1)}$", "paper 1 (critical scale)"),
+            ("ratio_gaussian_scores", r"$\beta_{crit}/\sqrt{2 d \log n}$", "Gaussian scores"),
+            ("ratio_log_n", r"$\beta_{crit}/\log n$", "paper 2 (log n)"))
     ds = sorted({r.d for r in critical_rows})
-    for ax, (k, lab) in zip(axes, keys):
+    for ax, (k, lab, title) in zip(axes, keys):
         for d in ds:
             rows = [r for r in critical_rows if r.d == d]
             ax.loglog([r.n for r in rows], [getattr(r, k) for r in rows], "o-", label=f"d = {d}")
-        ax.set_xlabel("n")
-        ax.set_title(lab)
-    axes[0].legend(fontsize=8)
+        label_axes(ax, "n", lab, f"law: {title}", title_size=10, legend_size=None, grid=True)
+    # the legend goes beside the panels: inside, it hid the d = 3 points (flat near 1 in the first panel)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right center", fontsize=8, title="dimension")
     save_figure(fig, path, dpi=110)
 
 

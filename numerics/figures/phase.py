@@ -30,23 +30,34 @@ def phase_diagram(path) -> None:
     """
     plt = pyplot()
     logn = np.linspace(1, 18, 200)
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    crit_of = {}
     for i, d in enumerate(DIMS):
         k = float(sp.N(kappa(d), 20))
-        a = (d - 1) / 2
-        crit = (np.log10(k) + logn) / a
-        cross = logn * 2 / (d + 1)
-        color = f"C{i}"
-        ax.plot(logn, crit, color=color, lw=2, label=f"d = {d}: critical β*_n = (κ_d n)^(2/(d-1))")
-        ax.plot(logn, cross, color=color, lw=1, ls="--", label=f"d = {d}: crossover n^(2/(d+1))")
+        crit_of[d] = (np.log10(k) + logn) / ((d - 1) / 2)
+        ax.plot(logn, crit_of[d], color=f"C{i}", lw=2, zorder=2,
+                label=f"d = {d}: critical β*_n = (κ_d n)^(2/(d-1))")
+    # The crossovers are drawn over the critical lines: the d = 3 crossover n^(1/2) runs 0.06 decades above the
+    # d = 5 critical line (kappa_5 = 3/4) and would otherwise vanish under it.
+    for i, d in enumerate(DIMS):
+        ax.plot(logn, logn * 2 / (d + 1), color=f"C{i}", lw=1.4, ls=(0, (5, 3)), zorder=3,
+                label=f"d = {d}: crossover n^(2/(d+1))")
+    ax.fill_between(logn, logn / 2, crit_of[3], color="C0", alpha=0.12, lw=0, zorder=1,
+                    label="d = 3: between crossover and critical line")
     label_axes(ax, "log10 n  (context length)", "log10 β  (inverse temperature)",
                "Regimes of softmax attention, uniform keys on S^(d-1)", legend_size=6.5, legend_loc="upper left",
                grid=True)
-    ax.text(0.03, 0.55, "above a solid line: supercritical\n(collapse on the nearest key)",
+    ax.text(0.03, 0.53, "above a solid line: supercritical\n(collapse on the nearest key)",
             transform=ax.transAxes, fontsize=8)
-    ax.text(0.62, 0.05, "below a dashed line: subcritical,\nbias-dominated local average",
-            transform=ax.transAxes, fontsize=8)
-    ax.set_ylim(-0.5, 19)
+    ax.text(17.7, 11.0, "fluctuation-dominated subcritical:\nbetween dashed and solid\n(shaded for d = 3)",
+            fontsize=7, color="C0", ha="right", va="bottom", zorder=4)
+    ax.annotate("d = 3 crossover n^(1/2),\njust above the d = 5\ncritical line", xy=(15.6, 7.85), xytext=(15.2, 8.5),
+                fontsize=7, color="C0", ha="right", va="bottom", zorder=4,
+                arrowprops={"arrowstyle": "->", "color": "C0", "lw": 0.8})
+    ax.text(0.97, 0.03, "below a dashed line: subcritical, bias-dominated local average",
+            transform=ax.transAxes, fontsize=8, ha="right")
+    ax.set_xlim(1, 18)
+    ax.set_ylim(-2.2, 19)
     fig.tight_layout()
     save_figure(fig, path, dpi=130)
 
@@ -57,6 +68,7 @@ FIGURES = [
                "β*_n = (κ_d n)^{2/(d-1)}; above it attention collapses on the nearest key, near it a Poisson "
                "number of nearest keys share the mass. Dashed: the crossover β = n^{2/(d+1)}; below it the "
                "output's deterministic bias (d-1)/(2β) dominates its Gaussian fluctuations, above it the "
-               "fluctuations dominate.",
+               "fluctuations dominate (the band between a dashed line and its solid line, shaded for d = 3). "
+               "The d = 3 crossover n^{1/2} runs just above the d = 5 critical line ((3n/4)^{1/2}).",
                phase_diagram),
 ]

@@ -11,6 +11,7 @@ import pkgutil
 from pathlib import Path
 from typing import Callable
 
+from attnlimits.numerics.files import atomic_path
 from attnlimits.theory.validation import InputError
 
 __all__ = ["FigureSpec", "all_figures", "make_figures", "pyplot", "label_axes", "save_figure"]
@@ -42,7 +43,8 @@ def pyplot():
     try:
         import matplotlib
     except ImportError:
-        raise InputError('figures need matplotlib: pip install "attnlimits[plots]"') from None
+        raise InputError('figures need matplotlib, the "plots" extra: pip install ".[plots]" in the attnlimits '
+                         'checkout (or pip install matplotlib)') from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -75,9 +77,25 @@ def label_axes(ax, xlabel: str, ylabel: str | None = None, title: str | None = N
 
 
 def save_figure(fig, path, dpi: int = 120) -> None:
-    """Write ``fig`` as a PNG at ``dpi`` to ``path`` and close it (figures are never shown)."""
-    fig.savefig(path, dpi=dpi)
-    pyplot().close(fig)
+    """Write ``fig`` as a PNG at ``dpi`` to ``path`` and close it (figures are never shown).
+
+    The PNG goes to a temporary file in the same folder, renamed over ``path`` when complete, so an interrupted
+    run never leaves half a figure.
+
+    >>> import pathlib, tempfile
+    >>> plt = pyplot()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     fig, ax = plt.subplots(figsize=(1, 1))
+    ...     save_figure(fig, pathlib.Path(tmp) / "demo.png", dpi=20)
+    ...     sorted(p.name for p in pathlib.Path(tmp).iterdir())
+    ['demo.png']
+    """
+    path = Path(path)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, format="png")
+    finally:
+        pyplot().close(fig)
 
 
 def all_figures() -> list[FigureSpec]:
@@ -121,7 +139,9 @@ def make_figures(out_dir, names=None, *, show_progress: bool = True) -> list[tup
             raise InputError(f"unknown figure {unknown[0]!r}; known: {', '.join(sorted(known))}")
         figs = [f for f in figs if f.name in names]
     done = []
-    for f in progress(figs, desc="figures", unit="fig", disable=not show_progress):
+    bar = progress(figs, desc="figures", unit="fig", disable=not show_progress, lines=True)
+    for f in bar:
+        bar.set_postfix_str(f.name)
         path = out / f"{f.name}.png"
         f.make(path)
         done.append((path, f))
