@@ -39,6 +39,7 @@ def hankel_recurrence(m=mu):
     Computed, not quoted: the operator L[y] = x^2 y'' + x y' - (x^2 + m^2) y is applied to y = e^x x^{-1/2-k}
     and the result, divided by e^x x^{-1/2-k}, is the linear polynomial p_1(k) x + p_0(k); the coefficient of
     x^{-k} in L[sum c_j x^{-j} e^x x^{-1/2}] is p_1(k+1) c_{k+1} + p_0(k) c_k, which must vanish.
+    k (the series index) is integer-only. Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> hankel_recurrence()  # ((2k + 1)^2 - 4 mu^2) / (8 (k + 1))
     (2*k - 2*mu + 1)*(2*k + 2*mu + 1)/(8*(k + 1))
@@ -54,6 +55,7 @@ def hankel_recurrence(m=mu):
 
 def hankel_coefficients(order, m=mu) -> list:
     """c_0..c_order of I_m(x) ~ e^x/sqrt(2 pi x) sum_k c_k x^{-k}, from the derived recurrence (c_0 = 1).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> hankel_coefficients(2, sp.Rational(1, 2))  # I_{1/2}(x) = sqrt(2/(pi x)) sinh x: no correction
     [1, 0, 0]
@@ -68,6 +70,7 @@ def hankel_coefficients(order, m=mu) -> list:
 
 def hankel_product_formula(k, m=mu):
     """The textbook form (-1)^k a_k(m), a_k(m) = prod_{j=1..k}(4m^2 - (2j-1)^2)/(k! 8^k) (DLMF 10.40.1, 10.17.1).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> hankel_product_formula(1)
     1/8 - mu**2/2
@@ -79,6 +82,7 @@ def hankel_product_formula(k, m=mu):
 
 def series_quotient(num: list, den: list, order: int) -> list:
     """Coefficients of (sum num_k z^k) / (sum den_k z^k) up to z^order (den_0 != 0), exactly.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> one = sp.Integer(1)
     >>> series_quotient([one], [one, -one], 3)  # 1/(1 - z)
@@ -96,6 +100,7 @@ def series_quotient(num: list, den: list, order: int) -> list:
 
 def ratio_large_coefficients(order, top, bottom) -> list:
     """b_0..b_order with I_top(x)/I_bottom(x) ~ sum_k b_k x^{-k} as x -> oo (the quotient of Hankel series).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> ratio_large_coefficients(2, sp.Rational(3, 2), sp.Rational(1, 2))  # coth x - 1/x
     [1, -1, 0]
@@ -107,6 +112,7 @@ def ratio_large_coefficients(order, top, bottom) -> list:
 def ratio_small_coefficients(order, top_shift, bottom):
     """Coefficients e_0..e_order (in powers of x^2) with I_{bottom+s}(x)/I_bottom(x) = (x/2)^s G(x^2),
     G(x^2) = sum_k e_k x^{2k}, for an integer shift s = ``top_shift`` >= 0 (DLMF 10.25.2 for both series).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> ratio_small_coefficients(2, 1, sp.Rational(1, 2))  # I_{3/2}/I_{1/2} = coth x - 1/x = (x/2) G(x^2)
     [2/3, -2/45, 4/945]

@@ -55,6 +55,7 @@ c = sp.Symbol("c", real=True)  # offset inside the critical window
 
 def gamma_c(r=rho):
     """Critical slope gamma_c = 1/(1 - rho) of beta = gamma log n (paper 2, Thm 2.1; docs/mathematics.md §10.1).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> gamma_c(sp.Rational(1, 2))
     2
@@ -64,6 +65,7 @@ def gamma_c(r=rho):
 
 def self_weight(nn=n, b=beta, r=rho):
     """A_ii = 1/(1 + (n - 1) exp(-beta (1 - rho))) in the equiangular model.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> self_weight(n, beta, 1)  # identical tokens (rho = 1): uniform weights
     1/n
@@ -82,6 +84,7 @@ def _cosine(a, b, g, nn, r):
 
 def inner_finite(nn=n, b=beta, r=rho, alpha=alpha_res, qq=q):
     """Exact <y_i', y_j'> (cosine of the outputs) for n equiangular tokens after one layer (docs/mathematics.md §10.2).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> inner_finite(10**9, 2 * sp.log(10**9), sp.Rational(1, 2), 0, 1).evalf(15)  # at gamma_c: 4 rho/(1 + 3 rho)
     0.800000000280000
@@ -96,6 +99,7 @@ def inner_of_sh(sw=s, hh=h, r=rho, alpha=alpha_res, qq=q):
     """The same cosine written as F(s, h), h = 1/n: a rational function continuous at h = 0.
 
     a = s - t + alpha sqrt(q), b g = (1 - s)(h + (1 - h) rho)/(1 - h), b^2 n g = (1 - s)^2 (h + (1 - h) rho)/(1 - h)^2.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> sp.simplify(inner_of_sh(1, h, rho, 0, 1))  # s = 1, no residual: each output is its own token
     rho
@@ -117,6 +121,7 @@ def limit_inner_of_s(sw=s, r=rho, alpha=alpha_res, qq=q):
     """F(s, 0) = rho (1 + alpha sqrt q)^2 / ((s + alpha sqrt q)^2 + 2 rho (s + alpha sqrt q)(1 - s) + rho (1 - s)^2).
 
     Derived from :func:`inner_of_sh` by sympy (limit h -> 0), not typed in.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> a = s + alpha_res * sp.sqrt(q)  # the closed form above, typed in, against the derived limit
     >>> sp.simplify(limit_inner_of_s() - rho * (1 + alpha_res * sp.sqrt(q))**2
@@ -148,6 +153,7 @@ def phase_self_weight_limits():
 
 def phase_limits(r=rho, alpha=alpha_res, qq=q):
     """lim <y_i', y_j'> in the three phases: F(lim s_n, 0). At alpha = 0: 1, 4 rho/(1 + 3 rho), rho.
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> phase_limits(alpha=0)
     {'subcritical': 1, 'critical': 4*rho/(3*rho + 1), 'supercritical': rho}
@@ -160,6 +166,7 @@ def window_profile(cc=c, r=rho, alpha=alpha_res, qq=q):
     """Limit of <y_i', y_j'> for beta = gamma_c log n + c: F(1/(1 + exp(-c (1 - rho))), 0).
 
     The self-weight limit is derived by sympy from eps_n = (n - 1)/n * exp(-c (1 - rho)).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> F = window_profile(r=sp.Rational(1, 2), alpha=0)
     >>> F.subs(c, 0), sp.limit(F, c, -sp.oo), sp.limit(F, c, sp.oo)  # 4 rho/(1 + 3 rho); the phases beside: 1, rho

@@ -41,6 +41,7 @@ def _ll(l_):
 
 def funk_hecke_coefficients(order, degree=None, dd=None) -> list:
     """f_0..f_order with I_{l+nu}(beta)/I_nu(beta) ~ sum_k f_k beta^{-k} (derived Hankel series; l, d may be symbols).
+    ell (the harmonic degree) is integer-only. Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> funk_hecke_coefficients(2, 1, 3)  # d = 3, l = 1: I_{3/2}/I_{1/2} = coth(beta) - 1/beta
     [1, -1, 0]
@@ -51,6 +52,7 @@ def funk_hecke_coefficients(order, degree=None, dd=None) -> list:
 
 def heat_coefficients(order, degree=None, dd=None) -> list:
     """h_k with e^{-l(l+d-2)/(2 beta)} = sum_k h_k beta^{-k}, h_k = (-l(l+d-2)/2)^k / k!.
+    ell (the harmonic degree) is integer-only. Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> heat_coefficients(2, 1, 3)
     [1, -1, 1/2]
@@ -64,6 +66,7 @@ def heat_coefficients(order, degree=None, dd=None) -> list:
 def heat_difference_coefficients(order, degree=None, dd=None) -> list:
     """Coefficients of lambda_l(beta) - e^{-l(l+d-2)/(2 beta)} in powers of 1/beta (exact, factored;
     docs/mathematics.md §6.2).
+    ell (the harmonic degree) is integer-only. Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> heat_difference_coefficients(2)  # agreement to first order, -l(l+d-2)/(4 beta^2) next
     [0, 0, -ell*(d + ell - 2)/4]
@@ -75,6 +78,7 @@ def heat_difference_coefficients(order, degree=None, dd=None) -> list:
 
 def first_order_gap(degree=None, dd=None):
     """f_1 - h_1 (0 means the first-order agreement with the heat semigroup at t = 1/(2 beta)) and f_1 itself.
+    ell (the harmonic degree) is integer-only. Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> first_order_gap()
     (0, -ell*(d + ell - 2)/2)
@@ -96,6 +100,7 @@ def drift_expansion_harmonic(degree=None, dd=None, order: int = 2) -> dict:
         tan = eps w lambda_l / (1 + eps y lambda_l).
     Returns the w^0, w^1 coefficients of both and their differences from the prediction
     rad ~ 1 - (d-1) w/2, tan ~ eps w/(1 + eps y) (grad_S log p = eps grad_S Y/(1 + eps Y)).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> out = drift_expansion_harmonic(1, 3)  # l = 1 on S^2: A_3 = coth(beta) - 1/beta gives rad = 1 - w
     >>> out["rad"], out["tan"]
@@ -126,6 +131,7 @@ def drift_expansion_vmf(dd=None, order: int = 2) -> dict:
 
     Writes m = rad q + tan (mu - c q) and returns the w^0, w^1 coefficients and their gaps from the prediction
     rad ~ 1 - (d-1) w/2, tan ~ kappa0 w (grad_S log p(q) = kappa0 (mu - c q)).
+    Lambdified with numpy (arrays), scipy and mpmath: tested.
 
     >>> out = drift_expansion_vmf(3)  # d = 3: rad = 1 - w, tan = kappa0 w
     >>> out["rad"], out["tan"], out["rad_gap"], out["tan_gap"]
