@@ -1,7 +1,23 @@
-"""``attnlimits regime``: which regime (n, d, beta) is in, and what attention does there."""
+"""``attnlimits regime``: which regime (n, d, beta) is in, where beta sits, and what attention does there."""
 from __future__ import annotations
 
+import argparse
+
 from attnlimits.cli.common import add_digits, add_json, dimension_arg, emit, int_arg, positive_arg
+from attnlimits.theory import validation
+
+
+def _beta_arg(text):
+    """A positive number (decimal text or a ratio such as 10/7, read later at the working precision) or 'critical'."""
+    if text.strip() == "critical":
+        return "critical"
+    try:
+        return validation.positive_real(text, "beta")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+_beta_arg.__name__ = "beta"
 
 
 def register(sub):
@@ -9,12 +25,19 @@ def register(sub):
         "regime", help="which regime a context length, dimension and temperature are in",
         description="Classify (n, d, beta) for a fixed query and n i.i.d. uniform keys on S^{d-1}: uniform "
                     "averaging, subcritical (bias- or fluctuation-dominated), critical window or supercritical, "
-                    "with the exact finite-n figures behind the verdict. beta multiplies the inner product of unit "
-                    "vectors: for logits q.k/sqrt(d_head) it is |q||k|/sqrt(d_head); with QK-normalization it is "
-                    "the logit scale. With --rule, --beta is the base value the rule multiplies at context n.")
+                    "with the exact finite-n figures behind the verdict, beta over the exact half-mass beta of this "
+                    "(n, d) (where E W_(1) = 1/2), and whether the fixed-d asymptotic figures (lambda, n_eff) apply "
+                    "(asymptotics_apply, with the reason in asymptotics_note). beta multiplies the inner product of "
+                    "unit vectors: for logits q.k/sqrt(d_head) it is |q||k|/sqrt(d_head); with QK-normalization it "
+                    "is the logit scale. With --rule, --beta is the base value the rule multiplies at context n. "
+                    "Supported: n <= 1e30, d <= 1024, digits <= 30, beta <= 1e4 times the energy-entropy scale "
+                    "(d-1)x/(1-x^2), x^2 = 1 - n^(-2/(d-1)) (docs/regimes.md); beyond, a one-line refusal.")
     p.add_argument("--n", required=True, type=int_arg("n", low=1), help="context length (number of keys)")
     p.add_argument("--d", required=True, type=dimension_arg, help="dimension (keys on S^{d-1}), e.g. the head dimension")
-    p.add_argument("--beta", required=True, type=positive_arg("beta"), help="inverse temperature (base value with --rule)")
+    p.add_argument("--beta", required=True, type=_beta_arg,
+                   help="inverse temperature (base value with --rule): a number, a ratio such as 10/7, or "
+                        "'critical' for paper 1's critical scale (kappa_d n)^{2/(d-1)}, i.e. lambda = 1 "
+                        "(not with --rule)")
     p.add_argument("--rule", default="none", choices=("none", "yarn", "qwen-logn", "ssmax"),
                    help="a long-context scaling rule applied to --beta")
     p.add_argument("--train-length", type=int_arg("train-length", low=2), default=None,
@@ -27,21 +50,50 @@ def register(sub):
     p.set_defaults(func=run)
 
 
+#: Keys of the fixed-d asymptotic figures, marked in the listing for people when they do not apply.
+ASYMPTOTIC_KEYS = ("lambda", "n_eff")
+
+
 def run(args) -> int:
     import mpmath
 
     from attnlimits.numerics.formatting import decimal_string
-    from attnlimits.numerics.laws.regime import regime_report, rule_beta
+    from attnlimits.numerics.laws.regime import (check_supported, critical_scale, regime_position, regime_report,
+                                                 rule_beta)
     from attnlimits.numerics.precision import check_digits
 
     digits = check_digits(args.digits)
-    rb = rule_beta(args.beta, args.rule, args.n, train_length=args.train_length, scale=args.scale,
-                   ssmax_s=args.ssmax_s, digits=digits)
-    rep = regime_report(args.n, args.d, mpmath.nstr(rb.beta, digits + 15), digits)
+    check_supported(args.n, args.d, digits)  # before the scaling rule's sympy and the integrals' imports
     out = {"n": str(args.n), "d": str(args.d)}
-    if args.rule != "none":
-        out.update({"rule": args.rule, "base_beta": str(args.beta), "multiplier": decimal_string(rb.multiplier, digits)})
-    out["beta"] = decimal_string(rb.beta, digits)
-    out.update(rep.to_json(digits))
+    if args.beta == "critical":
+        if args.rule != "none":
+            raise validation.InputError("--beta critical sets the effective beta (lambda = 1); it cannot be combined "
+                                        "with --rule")
+        beta = "critical"
+        out["beta"] = decimal_string(critical_scale(args.n, args.d, digits), digits)
+    elif args.rule == "none":
+        beta = args.beta  # the typed text (or exact ratio), read by each computation at its own precision
+        with mpmath.workdps(digits + 15):
+            out["beta"] = decimal_string(validation.to_mpf(beta), digits)
+    else:
+        # digits + 30 carried: the regime's computations work at digits + 15 and more
+        rb = rule_beta(args.beta, args.rule, args.n, train_length=args.train_length, scale=args.scale,
+                       ssmax_s=args.ssmax_s, digits=digits + 30)
+        beta = rb.beta
+        out.update({"rule": args.rule, "base_beta": str(args.beta),
+                    "multiplier": decimal_string(rb.multiplier, digits), "beta": decimal_string(rb.beta, digits)})
+    rep = regime_report(args.n, args.d, beta, digits)
+    pos = regime_position(args.n, args.d, beta, digits)
+    rep_json, pos_json = rep.to_json(digits), pos.to_json(digits)
+    out["regime"] = rep_json.pop("regime")
+    for k in ("beta_over_half_mass", "beta_half_mass", "half_mass_note", "asymptotics_apply"):
+        out[k] = pos_json.pop(k)
+    out.update(rep_json)
+    out.update(pos_json)
+    if not args.json:
+        out = {k: v for k, v in out.items() if v is not None}
+        if not pos.asymptotics_apply:
+            for k in ASYMPTOTIC_KEYS:
+                out[k] = f"{out[k]}  (fixed-d asymptotics, not valid here: see asymptotics_note)"
     emit(out, args.json, title=f"regime of softmax attention, n = {args.n}, d = {args.d}")
     return 0

@@ -10,22 +10,31 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from fractions import Fraction
 
 import mpmath
 import sympy as sp
 
-from attnlimits.numerics.precision import precise, working_digits
+from attnlimits.numerics.precision import GUARD_DIGITS, precise, working_digits
 from attnlimits.numerics.results import Result
 from attnlimits.theory import equiangular as T
 from attnlimits.theory import gradient_stat as GS
-from attnlimits.theory.validation import InputError, count, integer, positive_real, real
+from attnlimits.theory.validation import Exact, InputError, count, integer, positive_real, real
 
-__all__ = ["check_rho", "self_weight", "finite_inner", "limit_inner", "window_inner", "phase",
+__all__ = ["check_rho", "self_weight", "finite_inner", "limit_inner", "window_inner", "phase", "critical_gamma",
            "finite_eta", "limit_eta", "beta_of", "ETA_LIMIT_FORMULAS", "SimplexSummary", "simplex_summary"]
+
+
+def _rational(x) -> sp.Rational:
+    """A checked number as the exact rational it was typed as (decimal text, ratio, int, float by its repr)."""
+    if isinstance(x, Fraction):
+        return sp.Rational(x.numerator, x.denominator)
+    return sp.Rational(str(x).strip())
 
 
 def check_rho(rho, n=None):
     """rho must lie in (-1/(n-1), 1) (Gram matrix positive definite); without n, in (0, 1) (n -> infinity).
+    The comparison is exact: rho = 1 - 10^-40 is inside, -1/(n-1) itself is not.
 
     >>> check_rho("-0.2", 5)  # -1/(n-1) = -0.25 < rho: the Gram matrix is positive definite
     '-0.2'
@@ -33,12 +42,29 @@ def check_rho(rho, n=None):
     if n is None:
         return real(rho, "rho", low=0, high=1, low_open=True, high_open=True)
     n = count(n, "n", low=2)
-    with mpmath.workdps(60):
-        lo = -mpmath.mpf(1) / (n - 1)
-        v = mpmath.mpf(real(rho, "rho"))
-        if not (lo < v < 1):
-            raise InputError(f"rho must lie in (-1/(n-1), 1) = ({mpmath.nstr(lo, 6)}, 1) for n = {n}, got {rho}")
+    lo = sp.Rational(-1, n - 1)
+    if not (lo < _rational(real(rho, "rho")) < 1):
+        raise InputError(f"rho must lie in (-1/(n-1), 1) = ({sp.N(lo, 6)}, 1) for n = {n}, got {rho}")
     return rho
+
+
+def critical_gamma(rho) -> Exact:
+    """gamma_c = 1/(1 - rho) exactly, as the fraction it is (``simplex --gamma critical``; paper 2, Thm 2.1).
+
+    >>> g = critical_gamma("0.3")  # 1/(1 - 3/10) = 10/7, which no decimal reaches
+    >>> str(g), phase(g, "0.3")
+    ('10/7', 'critical')
+    """
+    r = _rational(real(rho, "rho", high=1, high_open=True))
+    g = 1 / (1 - r)
+    return Exact(Fraction(int(g.p), int(g.q)), str(g))
+
+
+def _gamma(gamma, rho):
+    """``gamma`` checked, with the symbolic value "critical" read as :func:`critical_gamma` (rho)."""
+    if isinstance(gamma, str) and gamma.strip() == "critical":
+        return critical_gamma(rho)
+    return positive_real(gamma, "gamma")
 
 
 def _mp(x):
@@ -65,6 +91,14 @@ def self_weight(n, beta, rho, digits=30):
     >>> self_weight(10, 0, "0.5", 20)  # beta = 0: uniform weights 1/n
     mpf('0.1')
     """
+    n = count(n, "n", low=2)
+    real(beta, "beta", low=0)
+    check_rho(rho, n)
+    return _self_weight(n, beta, rho)
+
+
+def _self_weight(n: int, beta, rho):
+    """:func:`self_weight` for checked inputs (beta may be an internal mpf such as gamma log n, beyond a double)."""
     return 1 / (1 + (n - 1) * mpmath.exp(-_mp(beta) * (1 - _mp(rho))))
 
 
@@ -80,8 +114,9 @@ def finite_inner(n, rho, *, gamma=None, beta=None, alpha=0, q=1, digits=30):
     check_rho(rho, n)
     real(alpha, "alpha", low=0)
     positive_real(q, "q")
-    # numerator and denominator share terms of relative size 1/n: guard digits grow with log10 n
-    with working_digits(digits + 2 * len(str(n))):
+    # numerator and denominator share terms of relative size 1/n: guard digits grow with log10 n (added to the
+    # guard, not to the digits asked for, which may already be the largest allowed)
+    with working_digits(digits, guard=GUARD_DIGITS + 2 * len(str(n))):
         b_ = beta_of(n, gamma, beta)
         r = _mp(rho)
         sw = 1 / (1 + (n - 1) * mpmath.exp(-b_ * (1 - r)))
@@ -99,7 +134,7 @@ def phase(gamma, rho) -> str:
     >>> phase("1.5", "0.5"), phase(2, "0.5"), phase("2.5", "0.5")
     ('subcritical', 'critical', 'supercritical')
     """
-    return T.phase_name(sp.Rational(str(gamma)), sp.Rational(str(rho)))
+    return T.phase_name(_rational(gamma), _rational(rho))
 
 
 @functools.lru_cache(maxsize=None)
@@ -114,7 +149,7 @@ def _window():
 
 def _subs_eval(expr, digits, **vals):
     """``expr`` at the given exact decimal values, evaluated by sympy to digits + 10 digits (current precision)."""
-    sub = {getattr(T, "alpha_res" if k == "alpha" else k): sp.Rational(str(v)) for k, v in vals.items()}
+    sub = {getattr(T, "alpha_res" if k == "alpha" else k): _rational(v) for k, v in vals.items()}
     return mpmath.mpf(sp.N(expr.subs(sub), digits + 10))
 
 
@@ -163,13 +198,21 @@ def finite_eta(n, rho, d, *, gamma=None, beta=None, q=1, digits=30):
         raise InputError(f"the equiangular configuration needs d >= n; got d = {d} < n = {n}")
     check_rho(rho, n)
     positive_real(q, "q")
-    # the expanded polynomial cancels like n^4 / d: guard digits grow with log10 n
-    with working_digits(digits + 6 * len(str(n))):
+    # the expanded polynomial cancels like n^4 / d, and its beta and beta^2 terms vanish at s = 1 only after
+    # cancelling: guard digits grow with log10 n and with 2 log10 beta
+    with working_digits(digits, guard=GUARD_DIGITS + 6 * len(str(n)) + _beta_guard(n, gamma, beta)):
         b_ = beta_of(n, gamma, beta)
         r = _mp(rho)
         sw = 1 / (1 + (n - 1) * mpmath.exp(-b_ * (1 - r)))
         val = _eta_fn()(sw, mpmath.mpf(n), mpmath.mpf(d), b_, r, _mp(q))
     return val
+
+
+def _beta_guard(n, gamma, beta) -> int:
+    """2 log10(beta) + 2 digits (at least 0): eta's beta^2 e_2 term cancels that many digits when beta is large."""
+    with mpmath.workdps(20):
+        b = beta_of(n, gamma, beta)
+        return 0 if b < 10 else 2 * int(mpmath.log10(b)) + 2
 
 
 #: The Theorem 2.4 limits of eta by phase, as printed when no dimension is given (derived in
@@ -189,7 +232,7 @@ def limit_eta(gamma, rho, d, *, q=1, digits=30):
     d = integer(d, "d", low=2)
     ph = phase(gamma, rho)
     expr = GS.eta_phase_limits()[ph]["limit"]
-    v = mpmath.mpf(sp.N(expr.subs({GS.delta: sp.Rational(1, d), T.q: sp.Rational(str(q))}), digits + 10))
+    v = mpmath.mpf(sp.N(expr.subs({GS.delta: sp.Rational(1, d), T.q: _rational(q)}), digits + 10))
     return ph, v
 
 
@@ -229,17 +272,24 @@ class SimplexSummary(Result):
 @precise
 def simplex_summary(rho, gamma, n=None, *, residual=0, sqnorm=1, d=None, digits=20) -> SimplexSummary:
     """The phase, the limits and (with ``n``) the exact finite-n values of the equiangular model at (rho, gamma),
-    with residual weight ``residual`` and squared token norm ``sqnorm`` (:class:`SimplexSummary`).
+    with residual weight ``residual`` and squared token norm ``sqnorm`` (:class:`SimplexSummary`). Every number is
+    read exactly at the working precision (ratios such as "10/7" too); ``gamma="critical"`` is gamma_c = 1/(1 - rho)
+    exactly (:func:`critical_gamma`).
 
     >>> s = simplex_summary("0.5", 2, 10**12, digits=25)  # critical; A_ii = n/(2n - 1) = 1/2 + 1/(4n) + ...
     >>> s.phase, mpmath.nstr(s.self_weight, 25)
     ('critical', '0.5000000000002500000000001')
+    >>> s = simplex_summary("0.3", "critical", 10**6, digits=20)  # gamma = 10/7 exactly: A_ii = n/(2n - 1)
+    >>> s.phase, mpmath.nstr(s.self_weight, 20)  # n/(2n - 1) = 1/2 + 1/(4n) + 1/(8n^2) + ... at n = 10^6
+    ('critical', '0.50000025000012500006')
     """
     real(residual, "residual", low=0)
-    positive_real(gamma, "gamma")
+    if not (isinstance(gamma, str) and gamma.strip() == "critical"):
+        positive_real(gamma, "gamma")
     positive_real(sqnorm, "sqnorm")
     n = None if n is None else count(n, "n", low=2)
     check_rho(rho, n)
+    gamma = _gamma(gamma, rho)
     d = None if d is None else integer(d, "d", low=2)
     if n is not None and d is not None and d < n:
         raise InputError(f"the equiangular configuration needs d >= n; got d = {d} < n = {n}")
@@ -256,7 +306,7 @@ def simplex_summary(rho, gamma, n=None, *, residual=0, sqnorm=1, d=None, digits=
     d_eta = d if d is not None else n
     if n is not None:
         beta = beta_of(n, gamma=gamma)
-        sw = self_weight(n, beta, rho, digits)
+        sw = _self_weight(n, beta, rho)
         fin = finite_inner(n, rho, gamma=gamma, alpha=residual, q=sqnorm, digits=digits)
         fin_eta = finite_eta(n, rho, d_eta, gamma=gamma, q=sqnorm, digits=digits)
     eta_lim = d_out = None
