@@ -16,6 +16,7 @@ import math
 import mpmath
 
 from attnlimits.numerics.formatting import decimal_string
+from attnlimits.numerics.precision import check_digits
 
 __all__ = ["Result", "json_value"]
 
@@ -69,7 +70,11 @@ class Result:
         return [f.name for f in dataclasses.fields(self)]
 
     def to_json(self, digits: int, *, skip_none: bool = False) -> dict:
-        """Field name → JSON-ready value at ``digits`` significant digits (``None`` fields kept unless skipped)."""
+        """Field name → JSON-ready value at ``digits`` significant digits (``None`` fields kept unless skipped).
+
+        ``digits`` is checked like every other (1 .. MAX_DIGITS; InputError otherwise).
+        """
+        digits = check_digits(digits)
         out = {}
         for name in self.fields():
             v = getattr(self, name)

@@ -3,24 +3,34 @@ from __future__ import annotations
 
 from attnlimits.cli.common import add_digits, add_json, dimension_arg, emit, positive_arg
 
+SUPPORTED = ("Supported range (docs/critical.md §4; 20 digits, about a minute of one core at most): every d (or "
+             "alpha) where E T = Gamma(alpha+1) lambda^-alpha exceeds about 130, by series inner integrals in "
+             "seconds (d = 128, 4096, 10^4, 10^9 at lambda = 1); otherwise the panel route for d <= 129 "
+             "(alpha <= 64) at every lambda <= max(1000, 4 alpha), and above d = 129 for lambda >= 0.9 alpha "
+             "(up to d ~ 10^4), with alpha >= 1/2 and 2 alpha an integer or alpha >= 8; --route first_point for "
+             "0.05 <= alpha <= 32 and E T <= 1e8. Inputs outside are refused at once with the reason.")
+
 
 def register(sub):
     p = sub.add_parser("critical", help="the Poisson limit at beta_n = lambda (kappa n)^{1/alpha}",
                        description="Functionals of the ranked limiting weights W_(1) >= W_(2) >= ... and of the "
                                    "limiting output, by the Campbell-Mecke route (d = 3 also by the Ein closed forms). "
-                                   "Give --d (or --alpha) and --lam (or --c; --c needs --d or --kappa).")
+                                   "Give --d (or --alpha) and --lam (or --c; --c needs --d or --kappa). Every number is "
+                                   "read at the working precision and may be a ratio such as 1/3. " + SUPPORTED)
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--d", type=dimension_arg, help="dimension: alpha = (d-1)/2, kappa = kappa_d")
-    g.add_argument("--alpha", type=positive_arg("alpha"), help="local exponent alpha (instead of d)")
+    g.add_argument("--alpha", type=positive_arg("alpha"), help="local exponent alpha > 0 (instead of d)")
     p.add_argument("--kappa", type=positive_arg("kappa"), help="cap constant kappa (with --alpha, for --c)")
     h = p.add_mutually_exclusive_group(required=True)
-    h.add_argument("--lam", type=positive_arg("lambda"), help="lambda in beta_n = lambda (kappa n)^{1/alpha}")
-    h.add_argument("--c", type=positive_arg("c"), help="c in beta_n = c n^{1/alpha}")
+    h.add_argument("--lam", type=positive_arg("lambda"), help="lambda > 0 in beta_n = lambda (kappa n)^{1/alpha}")
+    h.add_argument("--c", type=positive_arg("c"), help="c > 0 in beta_n = c n^{1/alpha}")
     p.add_argument("--route", choices=("campbell", "first_point"), default="campbell",
-                   help="campbell (all functionals, default) or first_point (E_W1, E_sum_W2, E_entropy)")
+                   help="campbell (all functionals, default; inner integrals by panels or, where E T is large, "
+                        "by series) or first_point (E_W1, E_sum_W2, E_entropy; 0.05 <= alpha <= 32)")
     p.add_argument("--cdf-w", action="append", default=None, metavar="W",
-                   help="also P(W_(1) <= w) for this w in (0, 1) (repeatable, or a comma list); "
-                        "adds P_W1_le (first-point Hankel route, numerics.laws.max_weight)")
+                   help="also P(W_(1) <= w) for this w in [1/13, 1) (repeatable, or a comma list); adds P_W1_le "
+                        "(first-point Hankel route, numerics.laws.max_weight). Below 1/13 the route would need more "
+                        "than 12 terms of its expansion and is refused")
     add_digits(p, 20)
     add_json(p)
     p.set_defaults(func=run)
@@ -41,13 +51,18 @@ def _cdf_points(values):
 
 
 def run(args) -> int:
-    from attnlimits.numerics.laws import poisson_limit as C
     from attnlimits.numerics.formatting import decimal_string
+    from attnlimits.numerics.laws import max_weight as MW
+    from attnlimits.numerics.laws import poisson_limit as C
     from attnlimits.numerics.precision import check_digits
 
     k = check_digits(args.digits)
     cdf_ws = _cdf_points(args.cdf_w)
     prm = C.parameters(alpha=args.alpha, d=args.d, lam=args.lam, c=args.c, kappa=args.kappa, digits=k)
+    # every refusal before any long work: the route's range, then each w of the law of W_(1)
+    engine = C.check_supported(prm.alpha, prm.lam, k, route=args.route)
+    for w in cdf_ws:
+        MW.check_supported(prm.alpha, prm.lam, w, k)
     out = {"alpha": decimal_string(prm.alpha, k), "lambda": decimal_string(prm.lam, k),
            "c": decimal_string(prm.c, k) if prm.c is not None else None,
            "conversion": "c = lambda * kappa^(1/alpha)"}
@@ -68,14 +83,14 @@ def run(args) -> int:
         if prm.alpha == 1:
             out["P_W1_gt_half"] = decimal_string(C.max_weight_tail(prm.lam, "0.5", k), k)
     if cdf_ws:
-        from attnlimits.numerics.laws.max_weight import max_weight_cdf
-
-        # w goes in as the user's text, read by max_weight_cdf at its working precision
-        out["P_W1_le"] = [{"w": wt, "value": decimal_string(max_weight_cdf(prm.alpha, prm.lam, wt, k), k)}
+        # w goes in as the user's text (or exact ratio), read by max_weight_cdf at its working precision
+        out["P_W1_le"] = [{"w": str(wt), "value": decimal_string(MW.max_weight_cdf(prm.alpha, prm.lam, wt, k), k)}
                           for wt in cdf_ws]
         if not args.json:
             out["P_W1_le"] = {d["w"]: d["value"] for d in out["P_W1_le"]}
     out["route"] = args.route
+    if args.route == "campbell":
+        out["inner"] = engine  # the inner integrals: "panels" in v or "series" in t (E T large)
     out["seconds"] = f"{r.seconds:.2f}"
     emit(out, args.json, title="critical regime: Poisson limit functionals")
     return 0

@@ -57,9 +57,10 @@ from attnlimits.numerics.quadrature.gauss_panels import gl_rule, to_mpf
 from attnlimits.numerics.precision import arb_digits, bits_for, precise
 from attnlimits.numerics.results import Result
 from attnlimits.numerics.special.incomplete_gamma import scaled_upper_gamma_table
-from attnlimits.theory.validation import InputError, positive_real, real
+from attnlimits.theory.validation import InputError, choice, positive_real, real
+from attnlimits.theory.validation import to_mpf as read_mpf
 
-__all__ = ["max_weight_cdf", "max_weight_sf", "max_weight_sf_first_point", "max_weight_sf_mecke", "laplace_closure",
+__all__ = ["check_supported", "max_weight_cdf", "max_weight_sf", "max_weight_sf_first_point", "max_weight_sf_mecke", "laplace_closure",
            "conditional_cdf_R", "J_MAX", "MaxWeightTail", "LaplaceClosure"]
 
 #: Largest number of terms (−E)^j/j! of the first-point route: w ≥ 1/(J_MAX + 1).
@@ -101,10 +102,67 @@ class LaplaceClosure(Result):
 
 
 def _validate(alpha, lam, w):
-    a = mpmath.mpf(positive_real(alpha, "alpha"))
-    la = mpmath.mpf(positive_real(lam, "lambda"))
-    wv = mpmath.mpf(real(w, "w", low=0, high=1, low_open=True, high_open=True))
+    a = read_mpf(positive_real(alpha, "alpha"))
+    la = read_mpf(positive_real(lam, "lambda"))
+    wv = read_mpf(real(w, "w", low=0, high=1, low_open=True, high_open=True))
     return a, la, wv
+
+
+#: Supported range of the law of W_(1) (docs/critical.md §3; measured CPU seconds of one core at 20–30 digits):
+#: the first-point route for α ≤ 32 when w ≥ 1/2 (α = 31.5, λ = 40, w = 1/2: 33 s) and α ≤ 16 below (each E-term
+#: needs F̃ at 1.6× the digits: minutes at α = 31.5). For α not an integer, λ ≥ 15: then the Gumbel part of F̃ mostly
+#: takes its Gauss rule; for smaller λ the first points sit near 0, where the branch of Λ̃ forces the 700-node
+#: trapezoid and a raised contour (α = 1/2, λ = 1, w = 0.6: 27 s; α = 3/2, λ = 1: over 2.5 minutes). Where E T is
+#: large (the series regime of ``numerics.laws.poisson_limit``) Markov's inequality P(W_(1) > w) ≤ E W_(1)/w
+#: settles the CDF to the requested digits first.
+ALPHA_MAX_UPPER = 32
+ALPHA_MAX_LOWER = 16
+NON_INTEGER_LAMBDA_MIN = 15
+
+
+def check_supported(alpha, lam, w, digits: int = 30, route: str = "first_point") -> str:
+    """How P(W_(1) ≤ w) will be computed — ``"markov"`` (E T large: Markov's bound first), ``"first_point"`` or
+    ``"mecke"`` — or InputError with the supported range, at once (before any work).
+
+    >>> check_supported(2, 1, "0.6"), check_supported(1, "1e-6", "0.5"), check_supported(2047.5, 1, "1/3")
+    ('first_point', 'markov', 'markov')
+    >>> check_supported(1, 1, "0.01")
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: w = 0.01 is below 1/13 = 0.0769...: the first-point route sums at most 12 terms ...
+    """
+    from attnlimits.numerics.laws.poisson_limit import series_regime
+
+    a, la, wv = _validate(alpha, lam, w)
+    route = choice(route, "route", ("first_point", "mecke"))
+    x = (1 - wv) / wv
+    if route == "first_point" and int(mpmath.ceil(x)) - 1 > J_MAX:
+        raise InputError(f"w = {w} is below 1/{J_MAX + 1} = {1 / (J_MAX + 1):.4f}: the first-point route sums at "
+                         f"most {J_MAX} terms (j < (1 - w)/w) of its expansion, so P(W_(1) <= w) is computed for "
+                         f"1/{J_MAX + 1} <= w < 1 only (docs/critical.md §3)")
+    if route == "mecke" and wv < mpmath.mpf(1) / 2:
+        raise InputError("the Mecke route holds for w >= 1/2 (at most one weight exceeds w)")
+    if series_regime(a, la, digits):
+        return "markov"
+    _check_cost(a, la, wv)
+    return route
+
+
+def _check_cost(a, la, wv) -> None:
+    """InputError outside the measured range of the Hankel routes (module constants; checked mpf inputs)."""
+    af, lf = float(a), float(la)
+    shown = f"alpha = {mpmath.nstr(a, 8)}, lambda = {mpmath.nstr(la, 8)}"
+    top = ALPHA_MAX_UPPER if wv >= mpmath.mpf(1) / 2 else ALPHA_MAX_LOWER
+    if af > top:
+        raise InputError(f"P(W_(1) <= w) at {shown}, w = {mpmath.nstr(wv, 8)} is outside the supported range "
+                         f"alpha <= {ALPHA_MAX_UPPER} for w >= 1/2, alpha <= {ALPHA_MAX_LOWER} below (minutes per w "
+                         "beyond: the E-terms need F~ at 1.6 times the digits), unless E T is large "
+                         "(docs/critical.md §3)")
+    if af != int(af) and lf < NON_INTEGER_LAMBDA_MIN:
+        raise InputError(f"P(W_(1) <= w) at {shown} is outside the supported range: for alpha not an integer "
+                         f"lambda >= {NON_INTEGER_LAMBDA_MIN} (smaller lambda puts the first points near 0, where "
+                         "the branch of the continued Lambda forces slow contours: minutes at alpha = 3/2, "
+                         "lambda = 1), unless E T is large (docs/critical.md §3)")
 
 
 def _rule_size(digits: int) -> int:
@@ -360,10 +418,10 @@ def conditional_cdf_R(alpha, lam, u, x, digits: int = 30):
     >>> mpmath.nstr(conditional_cdf_R(1, 1, "0.5", 1, digits=15), 15), mpmath.nstr(mpmath.exp(-mpmath.euler), 15)
     ('0.561459483566885', '0.561459483566885')
     """
-    a = mpmath.mpf(positive_real(alpha, "alpha"))
-    la = mpmath.mpf(positive_real(lam, "lambda"))
-    uu = mpmath.mpf(positive_real(u, "u"))
-    xx = mpmath.mpf(positive_real(x, "x"))
+    a = read_mpf(positive_real(alpha, "alpha"))
+    la = read_mpf(positive_real(lam, "lambda"))
+    uu = read_mpf(positive_real(u, "u"))
+    xx = read_mpf(positive_real(x, "x"))
     J = int(mpmath.ceil(xx)) - 1
     if J > J_MAX:
         raise InputError(f"x = {x} needs {J} terms of the E-expansion; at most {J_MAX} (x <= {J_MAX + 1}) are supported")
@@ -403,13 +461,12 @@ def max_weight_sf_first_point(alpha, lam, w, digits: int = 30) -> MaxWeightTail:
     >>> mpmath.nstr(r.sf, 10), r.terms
     ('0.5614594836', 1)
     """
+    check_supported(alpha, lam, w, digits, "first_point")
     a, la, wv = _validate(alpha, lam, w)
+    _check_cost(a, la, wv)  # the tail itself is wanted: Markov's bound settles nothing here
     t0 = time.perf_counter()
     x = (1 - wv) / wv
     J = int(mpmath.ceil(x)) - 1
-    if J > J_MAX:
-        raise InputError(f"w = {w} is below 1/{J_MAX + 1}: the first-point route sums at most {J_MAX} "
-                         "terms of its expansion")
     work = digits + 10
     # the conditional sums are formed to work = digits + 10 digits, in Arb with 10 guard digits beyond that
     with arb_digits(work, guard=10):
@@ -443,9 +500,9 @@ def max_weight_sf_mecke(alpha, lam, w, digits: int = 30) -> MaxWeightTail:
     >>> mpmath.nstr(r.sf, 15), mpmath.nstr(mpmath.exp(-mpmath.euler), 15)
     ('0.561459483566885', '0.561459483566885')
     """
+    check_supported(alpha, lam, w, digits, "mecke")
     a, la, wv = _validate(alpha, lam, w)
-    if wv < mpmath.mpf(1) / 2:
-        raise InputError("the Mecke route holds for w >= 1/2 (at most one weight exceeds w)")
+    _check_cost(a, la, wv)
     t0 = time.perf_counter()
     x = (1 - wv) / wv
     work = digits + 10
@@ -516,8 +573,7 @@ def max_weight_sf(alpha, lam, w, digits: int = 30, route: str = "first_point"):
     >>> mpmath.nstr(max_weight_sf(1, 1, "0.5", digits=15, route="mecke"), 15)  # e^{−γ} (Dickman)
     '0.561459483566885'
     """
-    if route not in ("first_point", "mecke"):
-        raise InputError(f"route must be first_point or mecke, got {route!r}")
+    route = choice(route, "route", ("first_point", "mecke"))
     f = max_weight_sf_first_point if route == "first_point" else max_weight_sf_mecke
     return f(alpha, lam, w, digits).sf
 
@@ -529,14 +585,28 @@ def max_weight_cdf(alpha, lam, w, digits: int = 30, route: str = "first_point"):
     W_(1) has no lower bound other than 0 (R is unbounded) and no atom; P(W_(1) ≤ w) is positive for every
     w ∈ (0, 1). When it is small the survival function is computed with as many more digits as 1 − P loses,
     so the result carries ``digits`` significant digits. The first-point route covers w ≥ 1/(J_MAX + 1),
-    the Mecke route w ≥ 1/2. Give α, λ, w as strings (or mpf at full precision) to have them read at the
+    the Mecke route w ≥ 1/2, within the supported range of :func:`check_supported`. Where E T is large
+    (every weight small), Markov's inequality P(W_(1) > w) ≤ E W_(1)/w below 10^{−digits−1} gives 1, the
+    CDF to the requested digits. Give α, λ, w as strings or exact ratios ("1/3") to have them read at the
     working precision: a float such as 0.6 is the binary number nearest to 0.6.
+
+    >>> max_weight_cdf(127.5, 1, "1/3", digits=20)  # d = 256, λ = 1: E W_(1) ~ 10^{-214}
+    mpf('1.0')
 
     >>> import mpmath
     >>> mpmath.nstr(max_weight_cdf(1, 1, "0.5", digits=15, route="mecke"), 15)  # 1 − e^{−γ}
     '0.438540516433115'
     """
-    _validate(alpha, lam, w)  # bad input fails here, before any work; each route parses the raw inputs
+    how = check_supported(alpha, lam, w, digits, route)  # bad input and the supported range: before any work
+    if how == "markov":
+        from attnlimits.numerics.laws.poisson_limit import campbell_functionals
+
+        # E T large: every weight is small, and P(W_(1) > w) ≤ E W_(1)/w (Markov) may already settle the CDF
+        a, la, wv = _validate(alpha, lam, w)
+        bound = campbell_functionals(a, la, 5, k_max=1).E_W1 * mpmath.mpf("1.001") / wv
+        if bound < mpmath.mpf(10) ** (-digits - 1):
+            return mpmath.mpf(1)
+        _check_cost(a, la, wv)
     extra = 0
     for _ in range(3):
         sf = max_weight_sf(alpha, lam, w, digits + extra, route)
@@ -567,10 +637,10 @@ def laplace_closure(alpha, lam, u, tau, digits: int = 25) -> LaplaceClosure:
     >>> mpmath.nstr(r.lhs, 8), mpmath.nstr(r.rhs, 8)
     ('9.8350577e-11', '9.8350577e-11')
     """
-    a = mpmath.mpf(positive_real(alpha, "alpha"))
-    la = mpmath.mpf(positive_real(lam, "lambda"))
-    uu = mpmath.mpf(positive_real(u, "u"))
-    tt = mpmath.mpf(positive_real(tau, "tau"))
+    a = read_mpf(positive_real(alpha, "alpha"))
+    la = read_mpf(positive_real(lam, "lambda"))
+    uu = read_mpf(positive_real(u, "u"))
+    tt = read_mpf(positive_real(tau, "tau"))
     t0 = time.perf_counter()
     work = digits + 10
     X = float((work + 5) * _LN10 / tt)

@@ -31,7 +31,9 @@ class WeightFunctionals(Result):
       ``E_normal_sq``: E N²; ``E_tangential_sq``: E |Σ W √(2S) U|² = 2 E Σ W² v/λ.
     - ``n``, ``d``, ``beta``: the finite-n problem (exact finite-n routes only).
     - ``outer_nodes``, ``outer_error``: nodes and error estimate of the outer double-exponential integral;
-      ``inner_nodes``, ``tau_step``: the fixed τ-rule of the first-point route; ``seconds``: wall time.
+      ``inner_nodes``, ``tau_step``: the fixed τ-rule of the first-point route; ``inner``: the Campbell route's
+      inner integrals, ``"panels"`` (Gauss–Legendre panels in v) or ``"series"`` (power series in t, E T large);
+      ``seconds``: wall time.
 
     >>> import mpmath
     >>> r = WeightFunctionals(E_W1=mpmath.exp(-mpmath.euler), E_T=mpmath.mpf(1))  # α = λ = 1: e^{−γ}, Γ(2)
@@ -39,6 +41,10 @@ class WeightFunctionals(Result):
     ('0.5614594836', None)
     >>> r.to_json(6, skip_none=True)
     {'E_W1': '0.561459', 'E_T': '1.00000'}
+    >>> r.to_json(0)
+    Traceback (most recent call last):
+      ...
+    attnlimits.theory.validation.InputError: digits must be an integer >= 1, got 0
     """
 
     E_W1: object = None
@@ -61,4 +67,11 @@ class WeightFunctionals(Result):
     outer_error: object = None
     inner_nodes: int | None = None
     tau_step: float | None = None
+    inner: str | None = None
     seconds: float | None = None
+
+    def to_json(self, digits: int, *, skip_none: bool = False) -> dict:
+        """:meth:`Result.to_json` with ``digits`` checked first (1 .. MAX_DIGITS; InputError otherwise)."""
+        from attnlimits.numerics.precision import check_digits
+
+        return super().to_json(check_digits(digits), skip_none=skip_none)

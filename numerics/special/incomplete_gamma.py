@@ -14,7 +14,12 @@
     and of d = 3 keys (docs/mathematics.md §8). The series is summed for z < 2; beyond, where its terms
     cancel, Ein(z) = E_1(z) + log z + γ (DLMF 6.2.4).
 
-Both work at the caller's precision (Arb's ``ctx.prec`` for the table, mpmath's ``mp.prec`` for ``ein``):
+``dickman_tail(theta, x)``  e^{−γθ} x^θ/Γ(1 + θ), the generalised Dickman law GD(θ) at x ≤ 1 (P(R < x), R the
+    sum of the other weights over the largest one in the α = 1 Poisson limit, θ = 1/λ; docs/mathematics.md §4),
+    formed from its logarithm with log10 |log| extra digits, so that a tail far below the double range
+    (θ = 10^300: P ~ 1/Γ(10^300)) keeps every digit of its mantissa.
+
+All three work at the caller's precision (Arb's ``ctx.prec`` for the table, mpmath's ``mp.prec`` for ``ein``):
 they are called inside the working precision of the laws that use them.
 """
 from __future__ import annotations
@@ -24,7 +29,7 @@ import math
 import mpmath
 from flint import arb
 
-__all__ = ["scaled_upper_gamma_table", "ein"]
+__all__ = ["scaled_upper_gamma_table", "ein", "dickman_tail"]
 
 
 def scaled_upper_gamma_table(alpha: arb, xs) -> list:
@@ -77,3 +82,27 @@ def ein(z):
             k += 1
         return tot
     return mpmath.e1(z) + mpmath.log(z) + mpmath.euler
+
+
+def dickman_tail(theta, x):
+    """e^{−γθ} x^θ/Γ(1 + θ) for θ > 0, 0 < x ≤ 1 (mpf) at the current mpmath precision, from its logarithm with
+    log10 |log| extra digits (module docstring).
+
+    >>> import mpmath
+    >>> mpmath.nstr(dickman_tail(mpmath.mpf(1) / 2, mpmath.mpf(1)), 15), mpmath.nstr(mpmath.exp(-mpmath.euler / 2) / mpmath.gamma(1.5), 15)
+    ('0.845501281633529', '0.845501281633529')
+    >>> th = mpmath.mpf(2) ** 1000   # exact in binary; log10 of the tail is about −3·10^303
+    >>> with mpmath.workdps(20):
+    ...     a = dickman_tail(th, mpmath.mpf(1))
+    >>> with mpmath.workdps(340):   # the same expression with every digit of the exponent carried
+    ...     b = mpmath.exp(-mpmath.euler * th - mpmath.loggamma(1 + th))
+    >>> with mpmath.workdps(40):
+    ...     abs(a / b - 1) < mpmath.mpf(10) ** -20
+    True
+    """
+    with mpmath.workdps(mpmath.mp.dps + 5):
+        lg = -mpmath.euler * theta + theta * mpmath.log(x) - mpmath.loggamma(1 + theta)
+    extra = int(mpmath.log10(abs(lg))) + 5 if abs(lg) > 1 else 0
+    with mpmath.workdps(mpmath.mp.dps + extra):
+        val = mpmath.exp(-mpmath.euler * theta + theta * mpmath.log(x) - mpmath.loggamma(1 + theta))
+    return +val
