@@ -112,14 +112,14 @@ def test_routes_25_digits_d64(assert_digits):
     assert_digits(a.E_sum_W2, b.E_sum_W2, 25)
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known defect: at d = 64, lambda = 1 (E W_(1) ~ 1e-35) the first-point "
-                   "tau-rule is centred at tau = 0 with a fixed absolute depth and delivers about 7 of 25 digits; "
-                   "the Campbell route is the reference there (docs/critical.md)")
-def test_routes_25_digits_d64_lambda1(assert_digits):
-    a = C.campbell_functionals(mpmath.mpf(63) / 2, 1, 25, k_max=1)
-    b = C.first_point_functionals(mpmath.mpf(63) / 2, 1, 25)
-    assert_digits(a.E_W1, b.E_W1, 25)
+def test_first_point_route_refuses_d64_lambda1():
+    """At d = 64, lambda = 1 (E T ~ 1e35) the first-point tau-rule delivered about 7 of 25 digits; it now refuses
+    such E T up front (its supported range, docs/critical.md §4) instead of printing wrong digits, and the
+    Campbell route answers there."""
+    from attnlimits.theory.validation import InputError
+
+    with pytest.raises(InputError, match="first"):
+        C.first_point_functionals(mpmath.mpf(63) / 2, 1, 25)
 
 
 def test_de_integrate_split_two_scales():
