@@ -13,9 +13,11 @@ def register(sub):
         description="For a fixed query and n i.i.d. keys uniform on S^{d-1}, the beta at which the expected "
                     "largest attention weight is 1/2, from the exact finite-n integral; beside it (kappa_d n)^{2/(d-1)} "
                     "(paper 1), sqrt(2 d log n) (Gaussian scores), log n (paper 2) and the package's "
-                    "energy-entropy law, with the ratios.")
+                    "energy-entropy law, with the ratios. Supported: d >= 2 up to 10^9, 3 <= n <= 1e100 with "
+                    "(kappa_d n)^{2/(d-1)} < 1e300 (a few seconds each); n = 2 is refused because the larger of two "
+                    "weights is always >= 1/2, so the half-mass beta is 0 (docs/equiangular.md §5).")
     p.add_argument("--d", required=True, type=dimension_arg, help="dimension d >= 2")
-    p.add_argument("--n", required=True, type=int_arg("n", low=2), help="number of keys (>= 2; 1e12 accepted)")
+    p.add_argument("--n", required=True, type=int_arg("n", low=2), help="number of keys (3 .. 1e100; 1e12 accepted)")
     p.add_argument("--criterion", default="half-mass", help="definition of the critical beta (half-mass: E W_(1) = 1/2)")
     p.add_argument("--digits", type=int_arg("digits", low=1), default=MAX_DIGITS,
                    help=f"significant digits to print (at most {MAX_DIGITS}: double-precision quadrature)")

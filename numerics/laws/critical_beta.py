@@ -38,11 +38,12 @@ from typing import Callable
 import numpy as np
 from scipy import optimize, special
 
+from attnlimits.numerics.laws.sphere import log_kappa_value
 from attnlimits.numerics.results import Result
-from attnlimits.theory.validation import InputError, choice, count, dimension, positive_real
+from attnlimits.theory.validation import InputError, choice, count, dimension, positive_real, real
 
 __all__ = ["SphereScores", "GaussianScores", "expected_top_weight", "critical_beta", "laws",
-           "CRITERIA", "table", "AsymptoticLaws", "CriticalBetaRow", "critical_beta_row"]
+           "CRITERIA", "MAX_N", "table", "AsymptoticLaws", "CriticalBetaRow", "critical_beta_row"]
 
 CRITERIA = ("half-mass",)
 
@@ -60,6 +61,9 @@ class SphereScores:
     """
 
     d: int
+
+    def __post_init__(self):
+        object.__setattr__(self, "d", dimension(self.d))
 
     @property
     def a(self):
@@ -90,6 +94,9 @@ class GaussianScores:
 
     sigma: float = 1.0
 
+    def __post_init__(self):
+        object.__setattr__(self, "sigma", float(positive_real(self.sigma, "sigma")))
+
     def top_gap(self, p_upper):
         return self.sigma * special.ndtri(p_upper)
 
@@ -108,8 +115,45 @@ def _gl_panels(edges, k):
     return (mid[:, None] + half[:, None] * x[None]).ravel(), (half[:, None] * w[None]).ravel()
 
 
+def _psi_circle(D_top, beta, u, nodes=12):
+    """psi(u, top) for d = 2 in the angle: X = cos theta with theta uniform on [0, pi], so
+    psi = (1/pi) int_{theta_top}^{pi} (1 - exp(-u e^{-v(theta)})) dtheta, v = beta (D(theta) - D_top), D = 2 sin^2(theta/2).
+
+    The density of D, 1/(pi sqrt(D (2 - D))), is singular at both ends; in theta the integrand is smooth (the
+    panels in v missed the end D = 2 by 0.5 %, E W_(1) by 7e-4 at n = 3). Panels equidistributed in v (width <= 1/2)
+    up to where u e^{-v} < e^{-60} of the largest u.
+    """
+    s_top = math.sqrt(D_top / 2)
+    th_top = 2 * math.asin(min(s_top, 1.0))
+
+    def v_of(th):  # beta (2 sin^2(th/2) - D_top) without the cancellation at th_top
+        sh = np.sin(th / 2)
+        return 2 * beta * (sh - s_top) * (sh + s_top)
+
+    v_hi = math.log(max(u.max(), 1.0)) + 60
+    if v_of(np.pi) <= v_hi:
+        th_hi = np.pi
+    else:  # 2 sin^2(th/2) = D_top + v_hi/beta
+        th_hi = 2 * math.asin(math.sqrt(min((D_top + v_hi / beta) / 2, 1.0)))
+    if th_hi <= th_top:
+        return np.zeros_like(u)
+    grid = np.linspace(th_top, th_hi, 4001)
+    vg = v_of(grid)
+    # edges at every half unit of v and at least 16 panels in theta
+    cost = np.maximum(2 * vg, (grid - th_top) * 16 / (th_hi - th_top))
+    cost = np.maximum.accumulate(cost)
+    npan = int(min(2000, max(16, math.ceil(cost[-1]))))
+    edges = np.interp(np.linspace(0, cost[-1], npan + 1), cost, grid)
+    edges = np.unique(edges)
+    th, wt = _gl_panels(edges, nodes)
+    M = -np.expm1(-u[:, None] * np.exp(-v_of(th))[None, :])
+    return (M @ wt) / np.pi
+
+
 def _psi(law, D_top, beta, u, nodes=12):
     """psi(u, top) = (1/beta) int_0^V f(D_top + v/beta) (1 - exp(-u e^{-v})) dv for every u in the array."""
+    if isinstance(law, SphereScores) and law.d == 2:
+        return _psi_circle(D_top, beta, u, nodes)
     V = beta * (law.gap_max(D_top) - D_top)
     if V <= 0:
         return np.zeros_like(u)
@@ -157,6 +201,9 @@ def expected_top_weight(n, beta, law, *, psi: Callable | None = None) -> float:
     """
     n = count(n, "n", low=2)
     beta = float(positive_real(beta, "beta"))
+    _check_law(law)
+    if psi is not None and not callable(psi):
+        raise InputError(f"psi must be a callable psi(u, D_top, beta), got {type(psi).__name__}")
     sig, wsig = _gl_panels(np.linspace(-22.0, math.log(60.0), GRID["w_panels"] + 1), 8)  # w = e^sigma
     tau, wtau = _gl_panels(np.linspace(-36.0, math.log(45.0), GRID["u_panels"] + 1), 8)  # u = e^tau
     w_nodes = np.exp(sig)
@@ -179,30 +226,76 @@ def critical_beta(n, d=None, *, law=None, criterion="half-mass", evaluator=None,
     """beta_crit(n, d): the beta with E W_(1) = 1/2 (bracketed and solved by Brent's method in log beta).
 
     ``evaluator(n, beta, law) -> E W_(1)`` defaults to :func:`expected_top_weight`; after merging issue 4
-    it should be that module's exact evaluator.
+    it should be that module's exact evaluator. ``rtol`` (relative tolerance in beta) lies in [1e-12, 0.01].
+
+    n >= 3: E W_(1) increases from 1/n at beta = 0 to 1, so the root exists and is unique; for n = 2 the
+    larger weight is always >= 1/2 and the half-mass beta is 0, refused with that explanation:
+
+    >>> critical_beta(2, 3)
+    Traceback (most recent call last):
+    ...
+    attnlimits.theory.validation.InputError: n = 2: the larger of two weights, ... it is positive for n >= 3
 
     >>> b = critical_beta(100, 3)  # d = 3: beta_crit / (kappa_3 n) tends to the Poisson-limit lambda_1/2
     >>> round(b / 50, 3)
     0.802
     """
     choice(criterion, "criterion", CRITERIA)
-    n = count(n, "n", low=2)
+    n = _check_n(n)
     if law is None:
         if d is None:
             raise InputError("give d or a score law")
         law = SphereScores(dimension(d, low=2))
+    else:
+        _check_law(law)
+        if d is not None and (not isinstance(law, SphereScores) or dimension(d) != law.d):
+            raise InputError("give either d or a score law, not both")
+    if evaluator is not None and not callable(evaluator):
+        raise InputError(f"evaluator must be a callable evaluator(n, beta, law), got {type(evaluator).__name__}")
+    rtol = float(real(rtol, "rtol", low="1e-12", high="0.01"))
     ev = evaluator or expected_top_weight
     guess = _guess(n, law)
     f = lambda lb: ev(n, math.exp(lb), law) - 0.5  # noqa: E731
     lo, hi = math.log(guess) - 0.5, math.log(guess) + 0.5
     flo, fhi = f(lo), f(hi)
-    while flo > 0:
+    # E W_(1) rises from 1/n (beta -> 0) to 1 (beta -> oo): the root is bracketed within a few steps of the
+    # guess; the step limit only stops an evaluator that is not monotone from walking out of the double range
+    for _ in range(60):
+        if flo <= 0:
+            break
         lo, hi, fhi = lo - 1.0, lo, flo
         flo = f(lo)
-    while fhi < 0:
+    for _ in range(60):
+        if fhi >= 0:
+            break
         lo, flo, hi = hi, fhi, hi + 1.0
         fhi = f(hi)
+    if flo > 0 or fhi < 0:
+        raise InputError(f"the half-mass beta at n = {n} was not bracketed within e^60 of the guess {guess:.3g}: "
+                         f"the evaluator is not increasing in beta")
     return math.exp(optimize.brentq(f, lo, hi, xtol=rtol, rtol=rtol))
+
+
+#: Largest n: the nearest key is placed by P(D < D_top) = 1 - e^{-w/n} in double precision, and the exact
+#: finite-n route that checks the solver (``numerics.laws.finite_n``) reaches n = 1e100.
+MAX_N = 10 ** 100
+
+
+def _check_n(n) -> int:
+    """3 <= n <= MAX_N: with n = 2 the half-mass beta is 0 (see :func:`critical_beta`)."""
+    n = count(n, "n", low=2)
+    if n > MAX_N:
+        raise InputError(f"n = {n:.3g} is beyond the supported range n <= 1e100 of the critical-beta solver (double "
+                         f"precision; the exact finite-n route that checks it stops there too)")
+    if n == 2:
+        raise InputError("n = 2: the larger of two weights, 1/(1 + e^(-beta |X_1 - X_2|)), is at least 1/2, so "
+                         "E W_(1) > 1/2 at every beta > 0 and the half-mass beta is 0; it is positive for n >= 3")
+    return n
+
+
+def _check_law(law):
+    if not isinstance(law, (SphereScores, GaussianScores)):
+        raise InputError(f"law must be SphereScores(d) or GaussianScores(sigma), got {type(law).__name__}")
 
 
 def _guess(n, law):
@@ -234,21 +327,33 @@ def laws(n, d) -> AsymptoticLaws:
     >>> round(r.paper1_power, 10), round(r.gaussian_scores ** 2 / 6 - r.log_n, 10)
     (50.0, 0.0)
     """
-    from attnlimits.theory.sphere import kappa
-    import sympy as sp
-
     n = count(n, "n", low=2)
     d = dimension(d, low=2)
     a = (d - 1) / 2
-    log_kappa = float(sp.N(sp.log(kappa(d)), 30))
     L = math.log(n)
-    x2 = -math.expm1(-L / a)  # 1 - n^{-2/(d-1)}
+    # log kappa_d by log-gamma (numerics.laws.sphere): d = 10^9 costs what d = 3 does (sympy's exact Gamma(2a)
+    # did not finish there)
+    log_p1 = (float(log_kappa_value(d, 20)) + L) / a
+    # 1 - x^2 = n^{-1/a} exactly: at d = 3, n = 1e18 the double 1 - (1 - 1e-18) would be 0
+    log_ee = math.log(d - 1) + 0.5 * math.log(-math.expm1(-L / a)) + L / a
+    _refuse_beyond_double(n, d, max(log_p1, log_ee))
     return AsymptoticLaws(
-        paper1_power=math.exp((log_kappa + L) / a),  # (kappa_d n)^{2/(d-1)}
+        paper1_power=math.exp(log_p1),  # (kappa_d n)^{2/(d-1)}
         gaussian_scores=math.sqrt(2 * d * L),  # sqrt(2 d log n)
-        energy_entropy=(d - 1) * math.sqrt(x2) / (1 - x2),  # (d-1) x/(1-x^2)
+        energy_entropy=math.exp(log_ee),  # (d-1) x/(1-x^2)
         log_n=L,
     )
+
+
+#: log of the largest law value the double-precision solver handles (beta and the laws stay below 1e300).
+_LOG_MAX = math.log(1e300)
+
+
+def _refuse_beyond_double(n: int, d: int, log_value: float):
+    if log_value > _LOG_MAX:
+        raise InputError(f"n = {n:.3g} at d = {d}: the critical scale (kappa_d n)^(2/(d-1)) is about "
+                         f"1e{log_value / math.log(10):.0f}, beyond the double range of this double-precision "
+                         f"solver (it needs (kappa_d n)^(2/(d-1)) < 1e300: a smaller n)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -282,17 +387,26 @@ def critical_beta_row(n, d, *, criterion="half-mass", evaluator=None) -> Critica
     >>> round(r.ratio_paper1_power, 3), r.ratio_log_n == r.beta_crit / r.log_n
     (0.802, True)
     """
+    n, d = _check_n(n), dimension(d, low=2)
+    lw = laws(n, d)  # refuses at once an n whose critical scale leaves the double range
     b = critical_beta(n, d, criterion=criterion, evaluator=evaluator)
-    lw = laws(n, d)
     values = {k: getattr(lw, k) for k in lw.fields()}
-    return CriticalBetaRow(d=dimension(d, low=2), n=count(n, "n", low=2), beta_crit=b, **values,
-                           **{f"ratio_{k}": b / v for k, v in values.items()})
+    return CriticalBetaRow(d=d, n=n, beta_crit=b, **values, **{f"ratio_{k}": b / v for k, v in values.items()})
 
 
 def table(ds, ns, *, evaluator=None, progress_bar=True) -> list[CriticalBetaRow]:
-    """:func:`critical_beta_row` for every (d, n)."""
+    """:func:`critical_beta_row` for every (d, n); every pair is checked before the first is solved.
+
+    >>> [round(r.ratio_paper1_power, 3) for r in table((3,), (100,), progress_bar=False)]
+    [0.802]
+    """
     from attnlimits.numerics.progress import progress
 
-    pairs = [(d, n) for d in ds for n in ns]
+    try:
+        pairs = [(dimension(d, low=2), _check_n(n)) for d in ds for n in ns]
+    except TypeError:
+        raise InputError("ds and ns must be sequences of dimensions and key counts") from None
+    for d, n in pairs:
+        laws(n, d)
     return [critical_beta_row(n, d, evaluator=evaluator)
             for d, n in progress(pairs, desc="critical beta", disable=not progress_bar)]

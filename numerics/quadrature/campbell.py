@@ -15,7 +15,8 @@ see docs/critical.md):
     E W_(k)     = ∫ ∫ ρ(v) e^{-v} E(v) · A^{k-1}/(k-1)! · P_k(Φ, A) dv dt,
 
 where, for the Poisson limit, P(Φ) = e^{-Φ} and P_k = e^{-Φ-A}; for n keys,
-P(Φ) = (1 − Φ/n)^{n-1} and P_1 = (1 − (Φ + A)/n)^{n-1} (the powers taken in log space).
+P(Φ) = (1 − Φ/n)^{n-1} and, in place of A^{k-1}/(k-1)! P_k, C(n−1, k−1) (A/n)^{k−1} (1 − (Φ + A)/n)^{n−k}
+(k − 1 of the other keys below v; the powers taken in log space; docs/output.md §1).
 
 :func:`sweep` evaluates every inner integral at one t on Gauss–Legendre panels (``numerics.quadrature.gauss_panels``)
 aligned with the step of E at v = log t, carrying A cumulatively, so the k-th weight costs no
@@ -256,6 +257,17 @@ def _step_window(model, t, bits: int):
 RHO_WIDTH = 4.0
 
 
+def _mass_below(model, v, tiny: float) -> bool:
+    """Whether ∫_0^v ρ < ``tiny``: decided by the float incomplete beta when it is conclusive by a factor 10^3 either
+    way (the Arb incomplete beta costs about a millisecond at a = (d − 1)/2 ~ 100), else in Arb as before."""
+    m = model.mass_float(float(v.mid()))
+    if m > 1e3 * tiny:
+        return False
+    if tiny > 1e-290 and m < 1e-3 * tiny:
+        return True
+    return float(model.mass(v).mid()) < tiny
+
+
 def _panels(model, t, tail_width=4, steep=RHO_WIDTH, window=None):
     """Panels for the sweep at t.
 
@@ -328,7 +340,7 @@ def _panels(model, t, tail_width=4, steep=RHO_WIDTH, window=None):
                 g2 = abs(model.dlogrho(min(kf + w, end_f - 1e-300)))
                 if g2 > 0:
                     w = min(w, st / g2)
-                if rest < 1 and float(model.mass(end - k).mid()) < tiny:
+                if rest < 1 and _mass_below(model, end - k, tiny):
                     break
             elif rest <= w:
                 out.append(((k, end), "plain"))
@@ -343,13 +355,70 @@ def _panels(model, t, tail_width=4, steep=RHO_WIDTH, window=None):
     return arb(v0) if not isinstance(v0, arb) else v0, out
 
 
+def _finite_ranks(model, Phi, per_node, I, negligible, step):
+    """The finite-n I_k, k = 1..len(I), added into ``I`` (see :func:`sweep`).
+
+    Per node, with x = (Φ + A)/n and r = A/(n (1 − x)): p_1 = exp((n − 1) log1p(−x)) and
+    p_k = C(n−1, k−1) (A/n)^{k−1} (1 − x)^{n−k} = p_1 r^{k−1} ∏_{j<k} (n − j)/j, the last product applied once
+    at the end. When 1 − x is not positive to the working precision only the term without a power of 1 − x
+    (k = n) survives. Past the mode of every p_k in A (A > k n/(n − 1)) the p_k decrease along the nodes, so
+    once their largest bound times M_1 is below the precision of every partial I_k the remaining nodes are
+    dropped (as for k = 1).
+    """
+    n_int = model.n_int
+    n = model.n
+    kk = min(len(I), n_int)
+    inv_n = 1 / n
+    nm1 = n - 1
+    coef = [arb(1)]  # C(n−1, k)/n^k, k = 0..kk−1
+    prod = [arb(1)]  # ∏_{j≤k} (n − j)/j
+    for k in range(1, kk):
+        coef.append(coef[-1] * (n_int - k) / (k * n))
+        prod.append(prod[-1] * (n_int - k) / k)
+    log_coef = [float(c.log().mid()) for c in coef]
+    check = n_int > kk + 1
+    acc = [arb(0)] * kk
+
+    def partial():
+        return [I[k] + acc[k] * prod[k] for k in range(kk)] + I[kk:]
+
+    for j, (base, Ai) in enumerate(per_node):
+        x = (Phi + Ai) * inv_n
+        one_x = 1 - x
+        if one_x > 0:
+            l1 = (-x).log1p()
+            if check and j % step == 0:
+                af = float(Ai.mid())
+                if af > 2 * kk + 1:
+                    lf = max(log_coef[k] + k * math.log(af) + (n_int - 1 - k) * float(l1.mid()) for k in range(kk))
+                    saved = I[:]
+                    I[:] = partial()
+                    stop = negligible(lf)
+                    I[:] = saved
+                    if stop:
+                        break
+            q = base * (nm1 * l1).exp()
+            acc[0] += q
+            if kk > 1:
+                r = Ai * inv_n / one_x
+                for k in range(1, kk):
+                    q *= r
+                    acc[k] += q
+        elif kk == n_int:
+            # (1 − x)^0: the term of rank n (all other keys below v)
+            I[kk - 1] += base * coef[kk - 1] * Ai ** (kk - 1)
+    for k in range(kk):
+        I[k] += acc[k] * prod[k]
+
+
 def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24, steep: float = 1.0):
     """All inner integrals at one t (an arb > 0); see the module docstring.
 
     Returns a dict: ``Phi``, ``M1`` (g = e^{-v}), ``M2`` (e^{-2v}), ``Mv`` (v e^{-v}),
     ``Mv2e2`` (v² e^{-2v}), ``Mve2`` (v e^{-2v}), and ``I`` = [I_1, ..., I_kmax] with
-    I_k = ∫ ρ e^{-v} E A^{k-1}/(k-1)! P_k dv, P_k = e^{-A} (limit) or (1 − (Φ+A)/n)^{n-1} (n keys; k = 1).
-    The Poisson I_k omit the common factor e^{-Φ}.
+    I_k = ∫ ρ e^{-v} E A^{k-1}/(k-1)! P_k dv, P_k = e^{-A} (limit); for n keys
+    I_k = ∫ ρ e^{-v} E C(n−1, k−1) (A/n)^{k−1} (1 − (Φ+A)/n)^{n−k} dv (k − 1 of the other n − 1 keys below v,
+    docs/output.md §1), which is 0 for k > n. The Poisson I_k omit the common factor e^{-Φ}.
 
     At α = 1 the intensity is 1/λ on (0, ∞), so Φ(t) = (1/λ) ∫_0^t (1 − e^{−u}) du/u = Ein(t)/λ (DLMF 6.2.3) and
     M_{e^{−v}}(t) = (1/λ) ∫ e^{−v} exp(−t e^{−v}) dv = (1 − e^{−t})/(λ t):
@@ -407,6 +476,8 @@ def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24, 
     step = max(n_nodes, 1)
     if k_max and model.finite and model.n_int == 1:
         I[0] = sum((base for base, Ai in per_node), arb(0))
+    elif k_max > 1 and model.finite:
+        _finite_ranks(model, Phi, per_node, I, negligible, step)
     elif k_max and model.finite:
         n = model.n
         nm1 = n - 1
