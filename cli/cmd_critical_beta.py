@@ -18,7 +18,8 @@ def register(sub):
                     "weights is always >= 1/2, so the half-mass beta is 0 (docs/equiangular.md §5).")
     p.add_argument("--d", required=True, type=dimension_arg, help="dimension d >= 2")
     p.add_argument("--n", required=True, type=int_arg("n", low=2), help="number of keys (3 .. 1e100; 1e12 accepted)")
-    p.add_argument("--criterion", default="half-mass", help="definition of the critical beta (half-mass: E W_(1) = 1/2)")
+    p.add_argument("--criterion", default="half-mass", choices=("half-mass",),
+                   help="definition of the critical beta: half-mass (E W_(1) = 1/2), the only one so far")
     p.add_argument("--digits", type=int_arg("digits", low=1), default=MAX_DIGITS,
                    help=f"significant digits to print (at most {MAX_DIGITS}: double-precision quadrature)")
     add_json(p)
