@@ -241,17 +241,18 @@ def test_expansion_within_its_bound_of_the_integral(d):
 
 def test_two_keys_d2(assert_digits):
     # d = 2 (density of D singular at both ends, own first and last panels in s = √v): X = cos θ, θ uniform,
-    # E w_(1) = E 1/(1 + e^{−β|X_1 − X_2|}) and E Σ w² by a double mpmath.quad in (θ_1, θ_2)
+    # E w_(1) = E 1/(1 + e^{−β|X_1 − X_2|}) and E Σ w² by scipy's dblquad over θ_1 < θ_2 (X_1 > X_2), doubled
+    from scipy.integrate import dblquad
+
     b = 5
     r = F.exact_finite(2, 2, b, 12)
-    with mpmath.workdps(15):
-        gap = lambda t1, t2: abs(mpmath.cos(t1) - mpmath.cos(t2))  # noqa: E731
-        w1 = lambda t1, t2: 1 / (1 + mpmath.exp(-b * gap(t1, t2)))  # noqa: E731
-        s2 = lambda t1, t2: (1 + mpmath.exp(-2 * b * gap(t1, t2))) / (1 + mpmath.exp(-b * gap(t1, t2))) ** 2  # noqa: E731
-        for got, k in ((r.E_W1, w1), (r.E_sum_W2, s2)):
-            ref = mpmath.quad(lambda t1: mpmath.quad(lambda t2: k(t1, t2), [0, t1, mpmath.pi]),
-                              [0, mpmath.pi]) / mpmath.pi ** 2
-            assert_digits(got, ref, 12)
+    kernels = (lambda z: 1 / (1 + math.exp(-b * z)),
+               lambda z: (1 + math.exp(-2 * b * z)) / (1 + math.exp(-b * z)) ** 2)
+    for got, k in zip((r.E_W1, r.E_sum_W2), kernels):
+        ref, err = dblquad(lambda t2, t1: k(math.cos(t1) - math.cos(t2)), 0, math.pi, lambda t1: t1, math.pi,
+                           epsabs=1e-14, epsrel=1e-13)
+        assert err < 1e-12
+        assert_digits(got, 2 * ref / math.pi ** 2, 11)
 
 
 @pytest.mark.slow

@@ -161,7 +161,7 @@ def _refused(call, name: str):
     elapsed = time.perf_counter() - t0
     msg = str(info.value)
     assert "\n" not in msg and re.search(rf"(^|[^A-Za-z_]){re.escape(name)}([^A-Za-z_]|$)", msg), msg
-    assert elapsed < 2.0, (elapsed, msg)
+    assert elapsed < 10.0, (elapsed, msg)  # the refusal limit of the CLI table; imports on a first call count
     return msg
 
 
