@@ -16,7 +16,7 @@ see docs/critical.md):
 
 where, for the Poisson limit, P(Φ) = e^{-Φ} and P_k = e^{-Φ-A}; for n keys,
 P(Φ) = (1 − Φ/n)^{n-1} and, in place of A^{k-1}/(k-1)! P_k, C(n−1, k−1) (A/n)^{k−1} (1 − (Φ + A)/n)^{n−k}
-(k − 1 of the other keys below v; the powers taken in log space; docs/output.md §1).
+(k − 1 of the other keys below v; the powers taken in log space; docs/mathematics.md §8).
 
 :func:`sweep` evaluates every inner integral at one t on Gauss–Legendre panels (``numerics.quadrature.gauss_panels``)
 aligned with the step of E at v = log t, carrying A cumulatively, so the k-th weight costs no
@@ -418,7 +418,7 @@ def sweep(model, t, *, k_max: int = 1, moments: bool = True, n_nodes: int = 24, 
     ``Mv2e2`` (v² e^{-2v}), ``Mve2`` (v e^{-2v}), and ``I`` = [I_1, ..., I_kmax] with
     I_k = ∫ ρ e^{-v} E A^{k-1}/(k-1)! P_k dv, P_k = e^{-A} (limit); for n keys
     I_k = ∫ ρ e^{-v} E C(n−1, k−1) (A/n)^{k−1} (1 − (Φ+A)/n)^{n−k} dv (k − 1 of the other n − 1 keys below v,
-    docs/output.md §1), which is 0 for k > n. The Poisson I_k omit the common factor e^{-Φ}.
+    docs/mathematics.md §8), which is 0 for k > n. The Poisson I_k omit the common factor e^{-Φ}.
 
     At α = 1 the intensity is 1/λ on (0, ∞), so Φ(t) = (1/λ) ∫_0^t (1 − e^{−u}) du/u = Ein(t)/λ (DLMF 6.2.3) and
     M_{e^{−v}}(t) = (1/λ) ∫ e^{−v} exp(−t e^{−v}) dv = (1 − e^{−t})/(λ t):
