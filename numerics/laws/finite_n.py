@@ -109,7 +109,8 @@ def check_range(n, digits) -> None:
                          f"(its inner Gauss panels are verified to that; ask for fewer --digits)")
     if n > MAX_N:
         raise InputError(f"n = {n:.3e} is beyond the supported range n <= 1e100 of the exact finite-n integrals "
-                         f"(log10 n guard digits); for such n the Poisson limit applies: attnlimits law critical")
+                         f"(log10 n guard digits); for such n the n -> oo laws apply: attnlimits law critical, "
+                         f"law subcritical, law supercritical")
 
 
 class _TruncatedIntensity(FiniteIntensity):
