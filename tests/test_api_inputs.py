@@ -81,6 +81,22 @@ BASE = {
     "regime.regime_report": dict(n=100, d=3, beta="2", digits=6),
     "regime.median_nearest_distance": dict(n=100, d=3, digits=15),
     "transport.backward_step": dict(d=3, ell=2, eps="0.1", beta="5", digits=15, points=8),
+    "score_finite.score_finite": dict(law="uniform", n=2, beta="2", digits=10),
+    "score_finite.score_finite_top": dict(law="gaussian", n=2, beta="1", digits=6),
+    "score_finite.truncation_level": dict(law="exponential", n=100),
+    "score_finite.gap_law": dict(law="uniform", n=2),
+    "score_finite.top_key_v": dict(law="uniform", n=2, beta="2"),
+    "score_limits.pd_functionals": dict(theta="0.5"),
+    "score_limits.pd_max_weight_tail": dict(theta="0.5", w="0.6"),
+    "score_limits.critical_beta": dict(law="gaussian", n=100),
+    "score_limits.beta_at": dict(law="gaussian", n=100, c="2"),
+    "score_limits.limit_values": dict(law="gaussian", c="2"),
+    "score_limits.gumbel_level": dict(law="gaussian", n=100),
+    "score_limits.gumbel_effective_c": dict(law="gaussian", n=100, beta="3"),
+    "score_limits.pd_sum_w2_curvature": dict(theta="0.5", digits=8),
+    "score_limits.gumbel_sum_w2_expansion": dict(law="gaussian", n=100, beta="5", digits=8),
+    "score_limits.frechet_limit_first_order": dict(law="pareto:2", c="1", n=1000),
+    "score_limits.frechet_fixed_beta_deficit": dict(law="pareto:2", n=1000, beta="1"),
 }
 
 NOT_A_NUMBER = [float("nan"), float("inf"), float("-inf"), "1e400", "-1e400", "1e-400", "abc", "", None,
@@ -102,6 +118,8 @@ OUT_OF_DOMAIN = {
     "h": [-1],
     "rho": [1, 1.5, -2],
     "gamma": [0, -1],
+    "theta": [1, -0.5, 1.5],
+    "c": [0, -1],
 }
 
 
@@ -164,7 +182,7 @@ def _refused(fn, kwargs, param, value):
     pytest.fail(f"{fn.__qualname__}({param}={value!r}) accepted the value and returned {str(result)[:120]}")
 
 
-NOT_NUMERIC = {"which"}
+NOT_NUMERIC = {"which", "law"}
 CASES = [(key, param) for key, base in BASE.items() for param in base if param not in NOT_NUMERIC]
 
 

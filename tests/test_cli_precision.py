@@ -68,6 +68,9 @@ CASES = [
     ("law critical --alpha 1 --kappa {X} --c 1", True),
     ("law critical --alpha 1 --kappa 0.5 --c {X}", True),
     ("law critical --d 3 --lam 1 --cdf-w {X}", True),
+    ("law score --law gaussian --n 100 --beta {X}", False),
+    ("law score --law gaussian --c {X}", False),
+    ("law score --law beta:2,3 --lam {X}", False),
 ]
 
 VALUE = {  # a 30-digit value inside each option's range (default: X, in (0, 1))
