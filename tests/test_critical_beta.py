@@ -113,3 +113,26 @@ def test_full_table_laws():
     assert abs(R[(3, 10**12)].ratio_paper1_power / R[(3, 10**6)].ratio_paper1_power - 1) < 1e-5
     g = CB.critical_beta(100, law=CB.GaussianScores(1.0))
     assert abs(R[(1024, 100)].beta_crit / math.sqrt(1024) / g - 1) < 0.01
+
+
+@pytest.mark.parametrize("d,n", [(16, 10**6), (4096, 10**6)])
+def test_gaussian_exact_half_mass_by_the_score_law_route(d, n):
+    """The crossover column: the half-mass beta of N(0, 1/d) scores, checked by the score-law module's exact finite-n
+    E W_(1) (a different algorithm: Campbell sweep over the Gaussian score density, docs/score_laws.md §6) at the
+    standard-normal temperature beta / sqrt(d), where it must be 1/2 to the solver's 6 digits."""
+    from attnlimits.numerics.laws.score_finite import score_finite
+
+    row = CB.critical_beta_row(n, d, both_domains=True)
+    assert row.ratio_gaussian_exact == row.beta_crit / row.gaussian_exact
+    w1 = score_finite("gaussian", n, repr(row.gaussian_exact / math.sqrt(d)), digits=10).E_W1
+    assert abs(float(w1) - 0.5) < 5e-6, float(w1)
+
+
+def test_crossover_between_the_two_domains():
+    """At d = 3 the sphere's half-mass beta is far from the Gaussian-score one (Weibull top, alpha = 1); at
+    d = 4096 >> log n it is within 1% of it (docs/score_laws.md §9). References: the scales themselves, n/2 at d = 3
+    and sqrt(2 d log n) at large d."""
+    low = CB.critical_beta_row(10**6, 3, both_domains=True)
+    high = CB.critical_beta_row(10**6, 4096, both_domains=True)
+    assert low.ratio_gaussian_exact > 1e4 and abs(low.ratio_paper1_power - 0.798) < 0.01
+    assert abs(high.ratio_gaussian_exact - 1) < 0.01

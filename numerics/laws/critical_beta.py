@@ -365,6 +365,11 @@ class CriticalBetaRow(Result):
     - ``paper1_power``, ``gaussian_scores``, ``energy_entropy``, ``log_n``: the laws of :class:`AsymptoticLaws`.
     - ``ratio_paper1_power``, ``ratio_gaussian_scores``, ``ratio_energy_entropy``, ``ratio_log_n``:
       beta_crit divided by each law (a ratio flat in n is the law that holds).
+    - ``gaussian_exact``: the exact finite-n half-mass beta of n i.i.d. Gaussian scores N(0, 1/d), the variance of
+      <q, K> for K uniform on S^{d-1} (Gumbel domain); ``ratio_gaussian_exact`` = beta_crit / gaussian_exact.
+      The sphere's scores have a Weibull top (alpha = (d-1)/2); the ratio tends to 1 when d >> log n, where the
+      top of the sample never reaches the region in which the two laws differ (docs/score_laws.md §9). None unless
+      asked for (``both_domains=True``).
     """
 
     d: int
@@ -378,10 +383,13 @@ class CriticalBetaRow(Result):
     ratio_gaussian_scores: float
     ratio_energy_entropy: float
     ratio_log_n: float
+    gaussian_exact: float | None = None
+    ratio_gaussian_exact: float | None = None
 
 
-def critical_beta_row(n, d, *, criterion="half-mass", evaluator=None) -> CriticalBetaRow:
-    """beta_crit(n, d) (:func:`critical_beta`), the laws (:func:`laws`) and the ratios beta_crit/law.
+def critical_beta_row(n, d, *, criterion="half-mass", evaluator=None, both_domains: bool = False) -> CriticalBetaRow:
+    """beta_crit(n, d) (:func:`critical_beta`), the laws (:func:`laws`) and the ratios beta_crit/law; with
+    ``both_domains`` also the exact finite-n half-mass beta of Gaussian scores of the same variance 1/d.
 
     >>> r = critical_beta_row(100, 3)
     >>> round(r.ratio_paper1_power, 3), r.ratio_log_n == r.beta_crit / r.log_n
@@ -391,7 +399,12 @@ def critical_beta_row(n, d, *, criterion="half-mass", evaluator=None) -> Critica
     lw = laws(n, d)  # refuses at once an n whose critical scale leaves the double range
     b = critical_beta(n, d, criterion=criterion, evaluator=evaluator)
     values = {k: getattr(lw, k) for k in lw.fields()}
-    return CriticalBetaRow(d=d, n=n, beta_crit=b, **values, **{f"ratio_{k}": b / v for k, v in values.items()})
+    extra = {}
+    if both_domains:
+        g = critical_beta(n, law=GaussianScores(1 / math.sqrt(d)), criterion=criterion, evaluator=evaluator)
+        extra = {"gaussian_exact": g, "ratio_gaussian_exact": b / g}
+    return CriticalBetaRow(d=d, n=n, beta_crit=b, **values, **{f"ratio_{k}": b / v for k, v in values.items()},
+                           **extra)
 
 
 def table(ds, ns, *, evaluator=None, progress_bar=True) -> list[CriticalBetaRow]:
