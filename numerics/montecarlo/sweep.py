@@ -23,7 +23,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -31,6 +30,7 @@ from multiprocessing import get_context
 
 import numpy as np
 
+from attnlimits.numerics.files import write_text_atomically
 from attnlimits.numerics.progress import progress
 from attnlimits.numerics.montecarlo.arguments import number, whole
 from attnlimits.numerics.montecarlo.replicate import Replicates
@@ -161,20 +161,11 @@ def _rep_path(folder: str, r: int) -> str:
 
 
 def _atomic_write(path: str, obj) -> None:
-    folder = os.path.dirname(path)
-    tmp = None
+    # synced before the rename: a sweep store must survive a crash of the machine, not only of the process
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(obj, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        write_text_atomically(path, json.dumps(obj), sync=True)
     except OSError as exc:
         raise InputError(f"cannot write the sweep store file {path}: {exc.strerror or type(exc).__name__}") from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _die_with_parent(parent: int) -> None:
