@@ -322,7 +322,12 @@ add(
 
 for _rule, _names, _points in (("yarn", ("L_train", "n"), [("4096", "131072"), ("4096", "1000")]),
                                ("qwen-logn", ("L_train", "n"), [("4096", "1e6"), ("4096", "100")]),
-                               ("ssmax", ("n", "s"), [("1e6", "0.3")])):
+                               ("ssmax", ("n", "s"), [("1e6", "0.3")]),
+                               ("yarn-mscale", ("L_train", "mscale", "mscale_all_dim", "n"),
+                                [("4096", "0.707", "1", "131072"), ("4096", "1", "0.5", "1000")]),
+                               ("llama4", ("n",), [("131072",), ("100",), ("8192",)]),
+                               ("mistral", ("n",), [("65537",), ("16385",), ("100",)]),
+                               ("grok2", ("n",), [("4097",), ("100",)])):
     add(Case(f"multiplier[{_rule}]", ("scaling_rules.multiplier",), lambda r=_rule: SR.multiplier(r), _names,
              _points, "evalf"))
 
@@ -422,6 +427,9 @@ EXCLUDED = {
     "subcritical.mgf_ode_residual": "returns the simplified residual 0",
     "poisson_limit.steutel_residual": "returns the simplified residual 0",
     "scaling_rules.eventual_ratio": "a limit at a numeric d, a number (sympy cannot take it for a symbolic d)",
+    "scaling_rules.eventual_limit": "a limit at a numeric alpha: 0, oo or an expression of the symbols beta_0, kappa",
+    "scaling_rules.eventual_regime": "returns a string",
+    "scaling_rules.parse_rule": "returns the user's own expression (the catalogue's rules are cases of multiplier)",
     "local_exponent.polar_law": "builds a PolarLaw from the user's density (key_laws' densities are cases)",
     "key_laws.subsphere": "its density is the constant 1",
 }

@@ -78,7 +78,7 @@ def test_rules_closed_forms():
     # Qwen logn at n = L^2: log_L(n) = 2
     assert sp.simplify(sp.expand_log(multiplier("qwen-logn").subs({n: 4096**2, L: 4096}), force=True)) == 2
     assert multiplier("ssmax").subs({n: sp.E**3, sp.Symbol("s", positive=True): 2}) == 6
-    assert set(RULES) == {"none", "yarn", "qwen-logn", "ssmax"}
+    assert set(RULES) >= {"none", "yarn", "qwen-logn", "ssmax"}
 
 
 @pytest.mark.parametrize("rule", RULES)

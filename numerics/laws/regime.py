@@ -34,12 +34,12 @@ from attnlimits.numerics.special.bessel_ratio import mean_resultant, mgf_ratio
 from attnlimits.numerics.precision import check_digits, precise
 from attnlimits.numerics.results import Result, json_value
 from attnlimits.numerics.laws.sphere import log_kappa_value, neff_constant
-from attnlimits.theory.validation import InputError, count, dimension, positive_real, to_mpf
+from attnlimits.theory.validation import InputError, count, dimension, positive_real, real, to_mpf
 
 # cap (sympy), finite_n and subcritical (scipy.stats) are imported where they are used: a refusal of an input
 # outside the supported range then comes before seconds of imports
 
-__all__ = ["REGIMES", "classify", "median_nearest_distance", "regime_report", "RegimeReport", "rule_beta", "RuleBeta",
+__all__ = ["REGIMES", "classify", "median_nearest_distance", "regime_report", "RegimeReport", "rule_beta", "RuleBeta", "rule_expression", "rule_params_from_text",
            "regime_position", "RegimePosition", "critical_scale", "local_law_error", "check_supported"]
 
 REGIMES = ("uniform averaging", "subcritical, bias-dominated", "subcritical, fluctuation-dominated",
@@ -465,7 +465,8 @@ def regime_position(n, d, beta, digits: int = 10) -> RegimePosition:
 class RuleBeta(Result):
     """The inverse temperature a scaling rule gives at context length n.
 
-    - ``rule``: the rule's name (:func:`attnlimits.theory.scaling_rules.multiplier`), or ``"none"``;
+    - ``rule``: the rule's name (:data:`attnlimits.theory.scaling_rules.RULES`), ``"none"``, or the user's
+      expression as sympy prints it (position rules at pos = n - 1, docs/rules.md §1);
     - ``multiplier``: the rule's factor at this n (an mpf), 1 for ``"none"``;
     - ``beta``: base beta times the multiplier (an mpf).
 
@@ -479,42 +480,120 @@ class RuleBeta(Result):
     beta: object
 
 
-@precise
-def rule_beta(base_beta, rule: str, n, *, train_length=None, scale=None, ssmax_s=None, digits: int = 15) -> RuleBeta:
-    """beta = base_beta × m(n), m the sympy factor of a scaling rule (docs/regimes.md §1) evaluated at ``digits``.
+#: Qwen-1's training length (its ``seq_length``), the default L_train of ``qwen-logn``.
+QWEN_TRAIN_LENGTH = 2048
 
-    ``yarn`` needs ``train_length`` (m depends on s = n/L) or ``scale`` (s itself); ``qwen-logn`` needs
-    ``train_length``; ``ssmax`` needs ``ssmax_s``. Every number is read exactly (ratios such as "10/7" too).
+
+def rule_expression(rule: str, *, train_length=None, scale=None, ssmax_s=None, params=None):
+    """(m, name): the multiplier of a scaling rule as a sympy expression of n alone (every parameter substituted,
+    position rules at pos = n - 1; docs/rules.md §1–2) and the rule's name (a user's expression: as sympy prints it).
+
+    ``rule`` is ``"none"``, a name of :data:`attnlimits.theory.scaling_rules.RULES`, or any other text, read as the
+    user's sympy expression of n or pos (:func:`attnlimits.theory.scaling_rules.parse_rule`). ``yarn`` and
+    ``yarn-mscale`` need ``train_length`` (m depends on s = n/L) or ``scale`` (s itself: m is then a constant),
+    ``yarn-mscale`` also ``params = {"mscale": .., "mscale_all_dim": ..}`` (each >= 0); ``qwen-logn`` takes
+    ``train_length`` (default 2048, Qwen-1's); ``ssmax`` needs ``ssmax_s``; ``llama4``, ``mistral``, ``grok2`` take
+    their models' constants unless ``params`` overrides them (:data:`attnlimits.theory.scaling_rules.RULE_PARAMETERS`).
+    Every number is read exactly (ratios such as "10/7" too).
+
+    >>> rule_expression("qwen-logn")
+    (Piecewise((log(n)/log(2048), n > 2048), (1, True)), 'qwen-logn')
+    """
+    import sympy as sp
+
+    from attnlimits.theory.scaling_rules import L, RULE_PARAMETERS, RULES, multiplier, parse_rule, s
+    from attnlimits.theory.scaling_rules import n as n_sym
+
+    params = dict(params or {})
+
+    def exact(x, name):
+        return sp.Rational(str(positive_real(x, name)))
+
+    if rule == "none":
+        if params:
+            raise InputError(f"rule none takes no parameter {sorted(params)[0]}")
+        return sp.Integer(1), "none"
+    if not isinstance(rule, str):
+        raise InputError(f"rule must be a name or an expression (text), got {type(rule).__name__}")
+    if rule not in RULES:
+        if params:
+            raise InputError(f"a rule expression takes no parameters, got {sorted(params)[0]}")
+        expr = parse_rule(rule)
+        return expr, str(expr)
+    known = RULE_PARAMETERS.get(rule, {})
+    for k in params:
+        if k not in known:
+            raise InputError(f"rule {rule} takes no parameter {k}"
+                             + (f" (its parameters: {', '.join(known)})" if known else ""))
+    # YaRN's mscale constants may be 0 (no attention factor), the other parameters are positive
+    kw = {k: (sp.Rational(str(real(v, k, low=0))) if k.startswith("mscale") else exact(v, k))
+          for k, v in params.items()}
+    subs = {}
+    if rule in ("yarn", "yarn-mscale"):
+        if scale is not None:
+            subs = {n_sym: exact(scale, "scale"), L: 1}
+        elif train_length is None:
+            raise InputError(f"rule {rule} needs --train-length (train_length=) or --scale (scale=)")
+        else:
+            subs[L] = sp.Integer(count(train_length, "train_length"))
+        if rule == "yarn-mscale":
+            missing = [k for k in known if k not in kw]
+            if missing:
+                raise InputError(f"rule yarn-mscale needs {' and '.join(missing)} (params=)")
+    if rule == "qwen-logn":
+        subs[L] = sp.Integer(count(train_length if train_length is not None else QWEN_TRAIN_LENGTH, "train_length"))
+    if rule == "ssmax":
+        if ssmax_s is None:
+            raise InputError("rule ssmax needs --ssmax-s (ssmax_s=)")
+        subs[s] = exact(ssmax_s, "ssmax_s")
+    return multiplier(rule, **kw).subs(subs), rule
+
+
+def rule_params_from_text(items) -> dict:
+    """The rule constants of ``--rule-param NAME=VALUE`` options as a dict for :func:`rule_expression` (values kept
+    as typed; each is checked there).
+
+    >>> rule_params_from_text(["mscale=0.707", "mscale_all_dim=0.707"])
+    {'mscale': '0.707', 'mscale_all_dim': '0.707'}
+    """
+    out = {}
+    for item in items or ():
+        name, sep, value = str(item).partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError(f"--rule-param must be NAME=VALUE (e.g. mscale=0.707), got {item!r}")
+        if name.strip() in out:
+            raise InputError(f"--rule-param {name.strip()} is given twice")
+        out[name.strip()] = value.strip()
+    return out
+
+
+@precise
+def rule_beta(base_beta, rule: str, n, *, train_length=None, scale=None, ssmax_s=None, params=None,
+              digits: int = 15) -> RuleBeta:
+    """beta = base_beta × m(n), m the sympy factor of a scaling rule (docs/rules.md §2) evaluated at ``digits``;
+    the rule and its parameters as in :func:`rule_expression`. A multiplier that is not a finite positive number at
+    this n is refused.
 
     >>> r = rule_beta(2, "qwen-logn", 4096 ** 2, train_length=4096, digits=10)  # log_L n = 2
     >>> mpmath.nstr(r.multiplier, 10), mpmath.nstr(r.beta, 10)
     ('2.0', '4.0')
+    >>> mpmath.nstr(rule_beta(1, "llama4", 3 * 8192, digits=10).multiplier, 10)  # log(4)/10 + 1 at pos = n - 1
+    '1.138629436'
     """
     import sympy as sp
 
-    from attnlimits.theory.scaling_rules import L, multiplier, s
     from attnlimits.theory.scaling_rules import n as n_sym
 
     n = count(n, "n")
     positive_real(base_beta, "beta")
-    if rule == "none":
-        m = sp.Integer(1)
-    else:
-        subs = {n_sym: sp.Integer(n)}
-        if rule in ("yarn", "qwen-logn"):
-            if train_length is None and not (rule == "yarn" and scale is not None):
-                raise InputError(f"rule {rule} needs --train-length (train_length=)")
-            if rule == "yarn" and scale is not None:
-                subs = {n_sym: sp.Rational(str(positive_real(scale, "scale"))), L: 1}
-            else:
-                subs[L] = sp.Integer(count(train_length, "train_length"))
-        if rule == "ssmax":
-            if ssmax_s is None:
-                raise InputError("rule ssmax needs --ssmax-s (ssmax_s=)")
-            subs[s] = sp.Rational(str(positive_real(ssmax_s, "ssmax_s")))
-        m = multiplier(rule).subs(subs)
-    mult = mpmath.mpf(str(sp.N(m, mpmath.mp.dps)))
-    return RuleBeta(rule=rule, multiplier=mult, beta=to_mpf(base_beta) * mult)
+    expr, name = rule_expression(rule, train_length=train_length, scale=scale, ssmax_s=ssmax_s, params=params)
+    m = expr.subs(n_sym, sp.Integer(n))
+    val = sp.N(m, mpmath.mp.dps)
+    if not (val.is_real and val.is_finite and val > 0):
+        raise InputError(f"rule {name} gives the multiplier {sp.N(m, 6)} at n = {n}: a temperature multiplier must "
+                         f"be a finite positive number")
+    mult = mpmath.mpf(str(val))
+    return RuleBeta(rule=name, multiplier=mult, beta=to_mpf(base_beta) * mult)
 
 
 def _fmt(x, k=3):
