@@ -97,6 +97,9 @@ BASE = {
     "score_limits.gumbel_sum_w2_expansion": dict(law="gaussian", n=100, beta="5", digits=8),
     "score_limits.frechet_limit_first_order": dict(law="pareto:2", c="1", n=1000),
     "score_limits.frechet_fixed_beta_deficit": dict(law="pareto:2", n=1000, beta="1"),
+    "critical_output.check_supported": dict(alpha="2", lam="1", x="2", digits=8),
+    "critical_output.output_cdf": dict(alpha="2", lam="1", x="2", digits=8),
+    "critical_output.perp_cdf": dict(alpha="1.5", lam="0.25", x="1", digits=8),
 }
 
 NOT_A_NUMBER = [float("nan"), float("inf"), float("-inf"), "1e400", "-1e400", "1e-400", "abc", "", None,

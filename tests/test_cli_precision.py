@@ -71,12 +71,14 @@ CASES = [
     ("law score --law gaussian --n 100 --beta {X}", False),
     ("law score --law gaussian --c {X}", False),
     ("law score --law beta:2,3 --lam {X}", False),
+    ("law critical --d 9 --lam 1 --cdf-output {X}", True),
 ]
 
 VALUE = {  # a 30-digit value inside each option's range (default: X, in (0, 1))
     "--beta": scaled("2."), "--lam": scaled("1."), "--alpha": scaled("1."), "--gamma": scaled("3."),
     "--c": scaled("1."), "--kappa": scaled("0."), "--s": scaled("1."), "--h": scaled("1."), "--eps": scaled("0.1"),
     "--scale": scaled("4."), "--ssmax-s": scaled("0."), "--residual": scaled("0."), "--sqnorm": scaled("1."),
+    "--cdf-output": scaled("4."),
 }
 
 

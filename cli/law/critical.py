@@ -31,6 +31,15 @@ def register(sub):
                    help="also P(W_(1) <= w) for this w in [1/13, 1) (repeatable, or a comma list); adds P_W1_le "
                         "(first-point Hankel route, numerics.laws.max_weight). Below 1/13 the route would need more "
                         "than 12 terms of its expansion and is refused")
+    p.add_argument("--cdf-output", action="append", default=None, metavar="X",
+                   help="also P(N <= x) for the limit N = sum_j W_j S_j of (kappa n)^{1/alpha}(1 - <q, y>), x >= 0 "
+                        "(repeatable, or a comma list); adds P_output_le (Gil-Pelaez inversion of Campbell's "
+                        "transform, numerics.laws.critical_output; docs/critical_output.md). Refused at once where "
+                        "the transform decays too slowly (d = 3 with lambda above about 0.15, d = 5 above 1.25, ...)")
+    p.add_argument("--cdf-perp", action="append", default=None, metavar="X",
+                   help="also P(R <= x) for the limit R = |sum_j W_j sqrt(2 S_j) U_j| of (kappa n)^{1/(2 alpha)} "
+                        "|P_perp y|, x >= 0, d = 2 and d = 4 (repeatable, or a comma list); adds P_perp_le "
+                        "(docs/critical_output.md §4)")
     add_digits(p, 20)
     add_json(p)
     p.set_defaults(func=run)
@@ -50,6 +59,32 @@ def _cdf_points(values):
     return out
 
 
+def _nonnegative_points(values, option: str):
+    """The values of a comma-list option as validated reals x >= 0 (text or exact ratio kept as typed)."""
+    from attnlimits.theory.validation import real
+
+    out = []
+    for item in values or ():
+        for part in str(item).split(","):
+            part = part.strip()
+            if part:
+                out.append(real(part, option, low=0))
+    return out
+
+
+def _cdf_entry(r, x, k: int) -> dict:
+    """{x, value} of one distribution-function value; a value in the far lower tail that carries fewer than k
+    significant digits is printed with those only, with its absolute error (docs/critical_output.md §5)."""
+    from attnlimits.numerics.formatting import decimal_string, scientific_string
+
+    sig = r.significant_digits if r.significant_digits is not None else k
+    entry = {"x": str(x), "value": decimal_string(r.cdf, max(sig, 1)) if sig else "0"}
+    if sig < k:
+        entry["significant_digits"] = sig
+        entry["absolute_error"] = scientific_string(r.absolute_error, 2)
+    return entry
+
+
 def run(args) -> int:
     from attnlimits.numerics.formatting import decimal_string
     from attnlimits.numerics.laws import max_weight as MW
@@ -63,6 +98,15 @@ def run(args) -> int:
     engine = C.check_supported(prm.alpha, prm.lam, k, route=args.route)
     for w in cdf_ws:
         MW.check_supported(prm.alpha, prm.lam, w, k)
+    cdf_out = _nonnegative_points(args.cdf_output, "--cdf-output")
+    cdf_perp = _nonnegative_points(args.cdf_perp, "--cdf-perp")
+    if cdf_out or cdf_perp:
+        from attnlimits.numerics.laws import critical_output as CO
+        # a few transform values per x (well under a second each): refuse before the functionals are computed
+        for x in cdf_out:
+            CO.check_supported(prm.alpha, prm.lam, x, k)
+        for x in cdf_perp:
+            CO.check_supported(prm.alpha, prm.lam, x, k, which="perp")
     out = {"alpha": decimal_string(prm.alpha, k), "lambda": decimal_string(prm.lam, k),
            "c": decimal_string(prm.c, k) if prm.c is not None else None,
            "conversion": "c = lambda * kappa^(1/alpha)"}
@@ -88,6 +132,12 @@ def run(args) -> int:
                           for wt in cdf_ws]
         if not args.json:
             out["P_W1_le"] = {d["w"]: d["value"] for d in out["P_W1_le"]}
+    for key, xs, fn in (("P_output_le", cdf_out, "output_cdf"), ("P_perp_le", cdf_perp, "perp_cdf")):
+        if xs:
+            # x goes in as the user's text (or exact ratio), read by the law at its working precision
+            out[key] = [_cdf_entry(getattr(CO, fn)(prm.alpha, prm.lam, x, k), x, k) for x in xs]
+            if not args.json:
+                out[key] = {d["x"]: d["value"] for d in out[key]}
     out["route"] = args.route
     if args.route == "campbell":
         out["inner"] = engine  # the inner integrals: "panels" in v or "series" in t (E T large)
