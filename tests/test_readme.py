@@ -61,6 +61,7 @@ MEASURED_SECONDS = {
     "attnlimits law supercritical --d 3 --lam 10": 1.3,
     "attnlimits simplex --rho 0.5 --gamma 2 --n 1e12": 3.1,
     "attnlimits critical-beta --d 32 --n 1e6": 3.4,  # two solves: the sphere and Gaussian scores
+    "attnlimits law score --law gaussian --c 2": 1.3,
     "attnlimits check --quick": 254.0,
     "attnlimits check --claim P1.crit.weights P1.sub.mean": 11.3,
     "attnlimits check --full": 1080.0,
