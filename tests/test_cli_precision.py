@@ -72,6 +72,9 @@ CASES = [
     ("law score --law gaussian --c {X}", False),
     ("law score --law beta:2,3 --lam {X}", False),
     ("law critical --d 9 --lam 1 --cdf-output {X}", True),
+    ("law finite --n 100 --d 3 --beta {X} --output", False),
+    ("law finite --n 100 --d 3 --lam {X} --output", True),
+    ("regime --n 1000 --d 3 --beta {X} --validity", True),
 ]
 
 VALUE = {  # a 30-digit value inside each option's range (default: X, in (0, 1))

@@ -7,6 +7,7 @@ import mpmath
 import sympy as sp
 
 from attnlimits.numerics.precision import digits_agreed
+from attnlimits.proofs_checks.claims.settling import SETTLING_TEST, settling_subcritical
 from attnlimits.proofs_checks.registry import Outcome, Source, claim
 
 AREA = "P1.sub"  # the claim ids this module owns (checked by the registry)
@@ -205,3 +206,9 @@ def _gaussian(ctx):
     fig["seconds_mc"] = round(time.perf_counter() - t0, 2)
     return Outcome(ok, f"{len(comps)} comparisons (means, n*variances with 4th-moment SE, KS of components standardised "
                        f"by the exact mean/variance) at {len(configs)} (n, d, beta), Holm family-wise", fig)
+
+
+# The settling test (docs/output.md §3): its check lives beside the other settling claims, its id in this area.
+@claim("P1.sub.settling_test", **SETTLING_TEST)
+def _settling_test(ctx):
+    return settling_subcritical(ctx)
