@@ -223,3 +223,25 @@ def test_refuse_unsupported_safetensors_dtype(tmp_path):
     p2 = tmp_path / "short.safetensors"
     p2.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 8)
     _refused(lambda: load_qk(str(p2)), "inconsistent")
+
+
+def test_read_safetensors_from_bytes_and_file_objects(tmp_path):
+    """The reader takes the file's bytes (no temporary file: numerics/heads/minilm.py reads the weights from the
+    zip in memory) or a seekable binary file object; the arrays equal those read from the path."""
+    import io
+
+    p = tmp_path / "a.safetensors"
+    arrays = {"x": np.arange(12, dtype=np.float32).reshape(3, 4), "y": np.array([1.5, -2.0])}
+    save_safetensors(str(p), arrays)
+    data = p.read_bytes()
+    for source in (data, bytearray(data), memoryview(data), io.BytesIO(data), open(p, "rb")):
+        got = read_safetensors(source)
+        assert set(got) == {"x", "y"}
+        assert np.array_equal(got["x"], arrays["x"]) and np.array_equal(got["y"], arrays["y"])
+        if hasattr(source, "close"):
+            source.close()
+    assert list(read_safetensors(data, names=("y",))) == ["y"]
+    _refused(lambda: read_safetensors(data[:5]), "not a safetensors file")
+    _refused(lambda: read_safetensors(data[:-4]), "inconsistent")
+    with open(p, "r", encoding="latin-1") as text:
+        _refused(lambda: read_safetensors(text), "binary")

@@ -145,6 +145,16 @@ def test_causal_scale_and_table(tmp_path, capsys):
     h = data["heads"][0]
     assert data["causal"] is True and h["scale"] == 200.0
     assert h["n"] == 200  # median of 1..400 visible keys, rounded down by int()
+    # k = round(sqrt(200)) = 14 top gaps: queries 0..13 see fewer than 15 keys and the gap-law fit drops them; the
+    # moment estimator also drops those whose 15 top logits reach their median (counted here from the logits)
+    assert h["k"] == 14 and h["dropped"] == 14
+    rng2 = np.random.Generator(np.random.PCG64(11))
+    q2, k2 = _unit(rng2, (400, 3)), _unit(rng2, (400, 3))
+    short = 0
+    for i in range(400):
+        v = np.sort(200 * k2[: i + 1] @ q2[i])[::-1]
+        short += v.size < 15 or v[14] <= np.median(v)
+    assert h["xi_dropped"] == short and 14 < short < 60
     capsys.readouterr()
     assert main(["heads", "--qk", str(tmp_path / "c.npz")]) == 0
     text = capsys.readouterr().out

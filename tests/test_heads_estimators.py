@@ -67,7 +67,11 @@ def test_fit_recovers_alpha_exact_power_law(alpha):
     # the interval is a 95% one: its half-width is about 2 standard errors; α̂ within 4 of them
     half = (hi - lo) / 2 if math.isfinite(hi) else alpha
     assert abs(fit.alpha - alpha) < 2 * half
-    assert fit.kappa_ci[0] < 2.0 < fit.kappa_ci[1]
+    # κ's interval is the projection of the joint region (a 95% profile interval, docs/heads_estimators.md §8):
+    # log κ̂ within two of its half-widths of log 2, and the interval is the log one carried to κ
+    klo, khi = fit.log_kappa_ci
+    assert abs(fit.log_kappa - math.log(2.0)) < 2 * (khi - klo) / 2
+    assert math.isclose(fit.kappa_ci[0], math.exp(klo)) and math.isclose(fit.kappa_ci[1], math.exp(khi))
     assert "likelihood" in fit.method
     assert fit.to_json(6)["k"] == 100
 
@@ -113,6 +117,35 @@ def test_causal_masking_drops_short_queries_and_ties_are_merged():
     t = np.round(1 - rng.random((10, 500)) ** 0.5, 3)  # rounding makes ties: distinct values are kept
     f2 = E.fit_gap_law(t, k=20)
     assert f2.queries + f2.dropped == 10 and f2.queries >= 8
+
+
+def test_infinite_alpha_keeps_the_lower_end_of_its_interval():
+    """Exponential scores have a Gumbel top (alpha = inf); when the likelihood still rises at alpha = 1000 the
+    interval is open above but its lower end is where the log-likelihood is 1.92 below its value at 1000
+    (docs/heads_estimators.md §3), checked here with gap_loglik."""
+    s = np.random.default_rng(3).exponential(size=(20, 2000))
+    fit = E.fit_gap_law(s)
+    assert fit.alpha == math.inf and fit.alpha_ci[1] == math.inf and fit.kappa is None and fit.ridge == ()
+    lo = fit.alpha_ci[0]
+    assert 5 < lo < 1000
+    ll = E.gap_loglik(s, [lo, 1000.0], k=fit.k)
+    assert ll[1] - ll[0] == pytest.approx(0.5 * 1.959964 ** 2, abs=1e-6)
+
+
+def test_fit_xi_drops_the_queries_that_see_too_few_keys():
+    """A causal head: query i sees keys 0..i. The moment estimator leaves out the queries whose k + 1 top scores
+    reach down to their median (counted here directly from the scores) instead of refusing the head."""
+    rng = np.random.Generator(np.random.PCG64(33))
+    s = rng.standard_normal((300, 300))
+    s[np.triu_indices(300, 1)] = -np.inf
+    k = 12
+    short = 0
+    for row in s:
+        v = np.sort(row[np.isfinite(row)])[::-1]
+        short += v.size < k + 1 or v[k] <= np.median(v)
+    f = E.fit_xi(s, k=k)
+    assert f.dropped == short and f.queries == 300 - short and 20 < short < 40
+    assert f.xi_ci[0] < f.xi < f.xi_ci[1]
 
 
 def test_choose_k_rule():

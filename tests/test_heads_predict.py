@@ -232,9 +232,78 @@ def test_corners_beyond_the_route_use_limit_values():
     # alpha's upper corner beyond 40 is clamped; a corner lambda beyond 1e6 takes the limit values
     p = predict_head(SimpleNamespace(alpha=39.0, alpha_ci=(38.0, 45.0), kappa=1e-3, kappa_ci=(1e-4, 1e-2)),
                      beta=1, n=1000)
-    assert "clamped" in p.note
+    assert "evaluated at alpha = 40 with the same lambda/alpha" in p.note and p.region == "box"
+    # that point is alpha = 45 with kappa = 1e-4: lambda = (0.1)^(-1/45), evaluated as lambda 40/45 at alpha = 40
+    lam45 = (1e-4 * 1000) ** (-1 / 45)
+    w = float(limit_functionals(40, lam45 * 40 / 45).E_W1)
+    assert p.E_W1_ci[0] <= w <= p.E_W1_ci[1]
     p = predict_head(_fit(0.5, 1e-3, 0.1, 10.0), beta="1e5", n=1000)
     assert p.regime == "supercritical" and p.E_W1_ci[1] == 1.0 and "limit values" in p.note
+
+
+def _power_fits(alpha, heads, m, seed, kappa=2.0, n=10**4, lam=1.5):
+    """Fits of heads of m queries whose distance to the top is exactly kappa t^alpha (top 101 of n drawn exactly as
+    uniform order statistics Gamma_i / Gamma_(n+1)), logits -beta t with lambda = lam at n."""
+    from attnlimits.numerics.heads.estimators import fit_gap_laws
+
+    rng = np.random.Generator(np.random.PCG64(seed))
+    g = np.cumsum(rng.exponential(size=(heads, m, 101)), axis=2) / rng.gamma(n + 1, size=(heads, m, 1))
+    beta = lam * (kappa * n) ** (1 / alpha)
+    return fit_gap_laws(list(-beta * (g / kappa) ** (1 / alpha)), n_keys=n)
+
+
+def test_the_ridge_region_is_inside_the_box_and_pinches_at_the_ends():
+    """docs/heads_estimators.md §8: h = 0 at the ends of the alpha interval, +-1.96 se at alpha^; the ridge interval
+    has the box's centre and lies inside the box (the box holds the region), and is much narrower for a steep law."""
+    import dataclasses
+
+    fit = _power_fits(8.0, 1, 16, [41])[0]
+    alphas = [r[0] for r in fit.ridge]
+    assert len(fit.ridge) == 7 and alphas == sorted(alphas)
+    assert alphas[0] == pytest.approx(fit.alpha_ci[0]) and alphas[-1] == pytest.approx(fit.alpha_ci[1])
+    assert fit.ridge[0][2] == 0 and fit.ridge[-1][2] == 0 and fit.ridge[3][0] == pytest.approx(fit.alpha)
+    assert all(r[2] > 0 for r in fit.ridge[1:-1])
+    ridge = predict_head(fit, beta=1, n=10**4)
+    box = predict_head(dataclasses.replace(fit, ridge=()), beta=1, n=10**4)
+    assert ridge.region == "ridge" and box.region == "box" and ridge.E_W1 == box.E_W1
+    lo, hi = ridge.E_W1_ci
+    assert box.E_W1_ci[0] <= lo <= ridge.E_W1 <= hi <= box.E_W1_ci[1]
+    assert (hi - lo) < 0.5 * (box.E_W1_ci[1] - box.E_W1_ci[0])
+
+
+def test_prediction_interval_covers_the_truth_at_the_nominal_rate():
+    """48 heads of 8 queries, alpha = 4, lambda = 1.5 at n = 1e4: the interval of E W_(1) at n and 8n covers the
+    Poisson-limit value (computed at the true alpha, lambda) at 0.95 within 4 binomial standard deviations
+    (the claim EXT.heads.prediction_coverage does 200 heads and more laws)."""
+    fits = _power_fits(4.0, 48, 8, [42])
+    truth = [float(limit_functionals(4.0, 1.5 * x ** -0.25).E_W1) for x in (1, 8)]
+    hits = np.zeros(2)
+    for f in fits:
+        for i, row in enumerate(predict_curve(f, 1.0, [10**4, 8 * 10**4])):
+            hits[i] += row["E_W1_ci"][0] <= truth[i] <= row["E_W1_ci"][1]
+    band = 4 * math.sqrt(0.95 * 0.05 / 48)
+    assert all(abs(h / 48 - 0.95) <= band for h in hits), hits / 48
+
+
+def test_kappa_below_the_double_range_is_carried_as_its_log():
+    """A steep law at a large logit scale: P(1e30 u^(1/30) <= x) = (x / 1e30)^30, kappa = 1e-900 underflows; log
+    kappa carries it, and lambda = beta / (kappa n)^(1/alpha) is computed from the log (checked by hand from the
+    fit's alpha and log kappa)."""
+    from attnlimits.numerics.heads.estimators import fit_gap_law
+
+    rng = np.random.Generator(np.random.PCG64(44))
+    u = np.cumsum(rng.exponential(size=(64, 101)), axis=1) / rng.gamma(10**4 + 1, size=(64, 1))
+    fit = fit_gap_law(-1e30 * u ** (1 / 30), n_keys=10**4)
+    assert fit.kappa == 0.0 and fit.log_kappa < -745 and fit.alpha_ci[0] < 30 < fit.alpha_ci[1]
+    # what the data determine is the gap scale (kappa n)^(-1/alpha): 1e30 n^(-1/30) for the true law
+    assert (fit.log_kappa + math.log(10**4)) / fit.alpha == pytest.approx(math.log(1e-30 * 10 ** (4 / 30)), rel=0.01)
+    beta = 60 * 1e-30 * 10 ** (4 / 30)  # lambda = 60 for the true law: in the critical window at alpha = 30
+    p = predict_head(fit, beta=beta, n=10**4)
+    want = beta * math.exp(-(fit.log_kappa + math.log(10**4)) / fit.alpha)
+    assert p.lambda_hat == pytest.approx(want, rel=1e-9) and p.kappa == 0.0 and p.regime == "critical"
+    text = p.to_json(6)["kappa"]
+    mant, exp10 = text.split("e")
+    assert math.log(float(mant)) + int(exp10) * math.log(10) == pytest.approx(fit.log_kappa, rel=1e-6), text
 
 
 def test_seventy_two_heads_take_seconds():

@@ -29,6 +29,12 @@ FIGURE_FILES = ("heads_phase.png", "heads_observed.png", "heads_tail.png")
 REPORT_FILES = ("heads.md", "heads.json") + FIGURE_FILES
 
 
+
+def _log_kappa(fit) -> float:
+    """log kappa^ of a fit: its ``log_kappa`` (kappa^ underflows for a steep law), else the log of ``kappa``."""
+    lk = getattr(fit, "log_kappa", None)
+    return float(lk) if lk is not None else math.log(float(fit.kappa))
+
 def select_heads(heads, count: int = 3) -> list:
     """Up to ``count`` heads with a prediction to show in detail: the best fit (smallest |z| among the heads the
     theory fits), the worst miss (largest |z|) and the inconclusive head of median interval width, in that order,
@@ -74,8 +80,8 @@ def phase_figure(table, path, n_max: float = 1e6) -> None:
         if a.prediction is None:  # alpha^ = inf: no power-law critical line
             continue
         color = cmap(layers.index(a.layer))
-        alpha, kappa = float(a.fit.alpha), float(a.fit.kappa)
-        ax.plot(logn, (math.log(kappa) + logn) / alpha, color=color, lw=0.6, alpha=0.6)
+        alpha = float(a.fit.alpha)
+        ax.plot(logn, (_log_kappa(a.fit) + logn) / alpha, color=color, lw=0.6, alpha=0.6)
     ax.plot([math.log(n_obs)], [0.0], "k*", ms=11, zorder=5, label="heads at their observed n (beta = 1)")
     curve_heads = [a for a in heads if a.curve and a.prediction is not None]
     if curve_heads:
@@ -113,7 +119,7 @@ def phase_figure(table, path, n_max: float = 1e6) -> None:
     bx.axhline(0.0, color="k", lw=0.8)
     for status, (marker, colour) in STYLE.items():
         bx.plot([], [], marker, color=colour, ms=4, label=status)
-    label_axes(bx, "alpha^ (gap-law exponent, log scale)", "log lambda^ (bars: the fit's box, clipped)",
+    label_axes(bx, "alpha^ (gap-law exponent, log scale)", "log lambda^ (bars: the fit's joint region, clipped)",
                "each head: log lambda^ = log beta - log(kappa n)/alpha", title_size=9, legend_size=6, grid=True)
     fig.tight_layout()
     save_figure(fig, path, dpi=90)
@@ -199,8 +205,10 @@ def tail_figure(table, qk, path, scale=None) -> None:
         gaps = top[:, :1] - top[:, 1:]
         t = np.quantile(gaps[:, -1], 0.5) * np.logspace(-2, 0, 30)
         emp = (gaps[:, :, None] <= t[None, None, :]).sum(axis=1).mean(axis=0)
-        alpha, kappa = float(a.fit.alpha), float(a.fit.kappa)
-        model = model_gap_counts(alpha, kappa * a.n, t, kk + 1, reps=1000)
+        alpha = float(a.fit.alpha)
+        # c = kappa n from log kappa: kappa itself underflows for a steep law
+        model = model_gap_counts(alpha, math.exp(min(_log_kappa(a.fit) + math.log(a.n), 700.0)), t, kk + 1,
+                                 reps=1000)
         ax = axes[0, j]
         ax.loglog(t, np.maximum(emp, 1e-3), "ko", ms=3, label="observed, mean over queries")
         ax.loglog(t, np.maximum(model, 1e-3), "C0-", lw=1.2, label=f"fitted: alpha = {alpha:.3g}")

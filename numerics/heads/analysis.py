@@ -164,11 +164,13 @@ def _full_n(s: np.ndarray) -> int:
 
 def _no_prediction_reason(fit) -> str | None:
     if fit.kappa is None or not math.isfinite(float(fit.alpha)):
-        return (f"alpha^ = {float(fit.alpha):.3g} (interval up to {float(fit.alpha_ci[1]):.3g}): the top of the "
+        return (f"alpha^ = {float(fit.alpha):.3g} (interval [{float(fit.alpha_ci[0]):.3g}, "
+                f"{float(fit.alpha_ci[1]):.3g}]): the top of the "
                 "logits is Gumbel-like, outside the power-law (Weibull) domain of the i.i.d. theory")
-    if not float(fit.kappa) > 0.0 or not all(float(c) > 0.0 for c in getattr(fit, "kappa_ci", (1.0,))):
-        return (f"kappa^ = {float(fit.kappa):.3g} at alpha^ = {float(fit.alpha):.3g} underflows the double range: "
-                "the fit's constant cannot be carried to a prediction")
+    lk = getattr(fit, "log_kappa", None)
+    if lk is None and not float(fit.kappa) > 0.0:
+        return (f"kappa^ = {float(fit.kappa):.3g} at alpha^ = {float(fit.alpha):.3g} underflows the double range and "
+                "the fit carries no log kappa: the fit's constant cannot be carried to a prediction")
     return None
 
 
@@ -220,27 +222,16 @@ def analyse_head(q_head, k_head, scale=None, causal: bool = False, predict_n=(),
     (2000, 100, True, 'fits')
     """
     from attnlimits.numerics.heads.arrays import logits
-    from attnlimits.numerics.heads.estimators import choose_k, fit_gap_law
+    from attnlimits.numerics.heads.estimators import fit_gap_law
 
     t0 = time.perf_counter()
     q, k = _check_head(q_head, k_head, causal)
     sc = _scale(scale, q.shape[1])
     predict_n = [int(count(x, "predict-n")) for x in predict_n]
     s = logits(q, k, scale=sc, causal=causal)
+    # under a causal mask the first queries see too few keys: fit_gap_law and fit_xi leave them out and count
+    # them (``dropped``); the observation keeps every query
     s_fit = s
-    if causal:
-        # the first queries see too few keys for k top gaps above their median score: the fits use the queries
-        # that see at least 2 (k + 1) + 1 keys (the observation keeps every query)
-        visible, kk = np.isfinite(s).sum(axis=1), choose_k(s)
-        for _ in range(10):  # k grows with the median count of the kept queries: until it settles
-            keep = visible >= 2 * (kk + 1) + 2
-            if not keep.any():
-                raise InputError(f"--causal: no query sees the {2 * (kk + 1) + 2} keys the fit needs")
-            k_next = choose_k(s[keep])
-            if k_next <= kk:
-                break
-            kk = k_next
-        s_fit = s[keep]
     fit = fit_gap_law(s_fit, confidence=confidence)
     return _finish(q, k, s, s_fit, sc, fit, causal, predict_n, rule, lengths, layer, head, confidence, directional,
                    rule_params, t0)
@@ -365,6 +356,37 @@ def _f(x):
     return None if x is None else float(x)
 
 
+def kappa_text(log_kappa, digits: int = 6) -> str:
+    """exp(log_kappa) as decimal text at ``digits`` significant digits, also beyond the double range (a steep law's
+    kappa^ underflows: it is never printed as 0).
+
+    >>> kappa_text(-1000.0, 3), kappa_text(math.log(2.5e-7), 3)
+    ('5.08e-435', '2.5e-07')
+    """
+    x = float(log_kappa)
+    if not math.isfinite(x):
+        return "0" if x < 0 else "inf"
+    if -700 < x < 700:
+        return f"{math.exp(x):.{digits}g}"
+    e = math.floor(x / math.log(10))
+    mant = math.exp(x - e * math.log(10))
+    text = f"{mant:.{digits}g}"
+    if float(text) >= 10:  # the mantissa rounded up to 10
+        e, text = e + 1, f"{mant / 10:.{digits}g}"
+    return text if e == 0 else f"{text}e{e}"
+
+
+def _kappa(fit, digits: int):
+    """kappa^ for the JSON: a number inside the double range, its decimal text (never 0) outside."""
+    lk = getattr(fit, "log_kappa", None)
+    if lk is None or fit.kappa is None:
+        return _g(fit.kappa, digits)
+    lk = float(lk)
+    if -700 < lk < 700:
+        return _g(math.exp(lk), digits)
+    return kappa_text(lk, digits)
+
+
 def head_json(a: HeadAnalysis, digits: int = 6) -> dict:
     """The JSON object of one head (the keys of docs/heads.md §3); the prediction's keys are None for a head with
     the verdict ``'no prediction'`` (``verdict_reason`` says why).
@@ -379,10 +401,12 @@ def head_json(a: HeadAnalysis, digits: int = 6) -> dict:
     fit, pred, obs, v = a.fit, a.prediction, a.observed_full, a.verdict
     out = {"layer": a.layer, "head": a.head, "n": a.n, "queries": a.queries, "scale": _g(a.scale, digits),
            "alpha_hat": _g(fit.alpha, digits), "alpha_ci": _pair(fit.alpha_ci, digits),
-           "kappa_hat": _g(fit.kappa, digits), "kappa_ci": _pair(getattr(fit, "kappa_ci", None), digits),
-           "k": getattr(fit, "k", None),
+           "kappa_hat": _kappa(fit, digits), "kappa_ci": _pair(getattr(fit, "kappa_ci", None), digits),
+           "log_kappa_hat": _g(getattr(fit, "log_kappa", None), digits),
+           "log_kappa_ci": _pair(getattr(fit, "log_kappa_ci", None), digits),
+           "k": getattr(fit, "k", None), "dropped": getattr(fit, "dropped", None),
            "xi_hat": _g(a.xi.xi, digits), "xi_ci": _pair(getattr(a.xi, "xi_ci", None), digits),
-           "xi_domain": getattr(a.xi, "domain", None)}
+           "xi_domain": getattr(a.xi, "domain", None), "xi_dropped": getattr(a.xi, "dropped", None)}
     if a.directional is not None:
         out["alpha_directional"] = _g(a.directional.alpha, digits)
         out["alpha_directional_ci"] = _pair(a.directional.alpha_ci, digits)

@@ -25,6 +25,7 @@ need (:data:`MIN_KEYS`), a file that is not an array file, a missing ``q`` or ``
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import struct
@@ -153,49 +154,80 @@ def _kind(path: str) -> str:
     raise InputError(f"{path} is not an array file: expected .npz, .npy or .safetensors content")
 
 
-def read_safetensors(path: str, names=None) -> dict:
+def read_safetensors(source, names=None) -> dict:
     """The arrays of a ``.safetensors`` file (only those in ``names`` if given), read with numpy alone.
+
+    ``source`` is a path, the file's bytes (``bytes``, ``bytearray``, ``memoryview``: the arrays are then read-only
+    views of them, no copy) or a seekable binary file object (e.g. a member opened from a zip archive).
 
     >>> import numpy as np, tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "a.safetensors")
     >>> save_safetensors(p, {"x": np.arange(6, dtype=np.float32).reshape(2, 3)})
     >>> read_safetensors(p)["x"].tolist()
     [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    >>> data = open(p, "rb").read()
+    >>> read_safetensors(data)["x"].tolist() == read_safetensors(io.BytesIO(data))["x"].tolist()
+    True
     """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        buf = memoryview(source).cast("B")
+        return _read_safetensors(lambda pos, nb: buf[pos:pos + nb], buf.nbytes, "the safetensors bytes", names)
+    if hasattr(source, "read"):
+        if not (hasattr(source, "seek") and (not hasattr(source, "seekable") or source.seekable())):
+            raise InputError("source must be a path, bytes or a seekable binary file object")
+        label = str(getattr(source, "name", "the safetensors stream"))
+        start = source.tell()
+        size = source.seek(0, io.SEEK_END) - start
+
+        def read_at(pos, nb):
+            source.seek(start + pos)
+            data = source.read(nb)
+            if not isinstance(data, (bytes, bytearray)):
+                raise InputError(f"{label} must be opened in binary mode")
+            return data
+        return _read_safetensors(read_at, size, label, names)
+    path = os.fspath(source)
     size = os.path.getsize(path)
     with open(path, "rb") as fh:
-        raw = fh.read(8)
-        if len(raw) < 8:
-            raise InputError(f"{path} is not a safetensors file: shorter than its 8-byte header length")
-        (hlen,) = struct.unpack("<Q", raw)
-        if hlen > min(_MAX_HEADER, size - 8):
-            raise InputError(f"{path} is not a safetensors file: header length {hlen} exceeds the file size")
+        def read_at(pos, nb):
+            fh.seek(pos)
+            return fh.read(nb)
+        return _read_safetensors(read_at, size, path, names)
+
+
+def _read_safetensors(read_at, size: int, path: str, names) -> dict:
+    """The reader of :func:`read_safetensors` over ``read_at(offset, nbytes)`` of a source of ``size`` bytes."""
+    raw = bytes(read_at(0, 8))
+    if len(raw) < 8:
+        raise InputError(f"{path} is not a safetensors file: shorter than its 8-byte header length")
+    (hlen,) = struct.unpack("<Q", raw)
+    if hlen > min(_MAX_HEADER, size - 8):
+        raise InputError(f"{path} is not a safetensors file: header length {hlen} exceeds the file size")
+    try:
+        header = json.loads(bytes(read_at(8, hlen)).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path} is not a safetensors file: its header is not JSON ({exc})") from None
+    if not isinstance(header, dict):
+        raise InputError(f"{path} is not a safetensors file: its header is not a JSON object")
+    base, out = 8 + hlen, {}
+    for name, info in header.items():
+        if name == "__metadata__" or (names is not None and name not in names):
+            continue
         try:
-            header = json.loads(fh.read(hlen).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{path} is not a safetensors file: its header is not JSON ({exc})") from None
-        if not isinstance(header, dict):
-            raise InputError(f"{path} is not a safetensors file: its header is not a JSON object")
-        base, out = 8 + hlen, {}
-        for name, info in header.items():
-            if name == "__metadata__" or (names is not None and name not in names):
-                continue
-            try:
-                dtype, shape, (begin, end) = info["dtype"], [int(s) for s in info["shape"]], info["data_offsets"]
-            except (KeyError, TypeError, ValueError):
-                raise InputError(f"{path}: the safetensors entry {name!r} lacks dtype, shape or data_offsets") from None
-            if dtype not in _ST_DTYPES:
-                raise InputError(f"{path}: array {name!r} has safetensors dtype {dtype}; supported: "
-                                 f"{', '.join(_ST_DTYPES)}")
-            nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(_ST_DTYPES[dtype]).itemsize
-            if not (0 <= begin <= end and end - begin == nbytes and base + end <= size):
-                raise InputError(f"{path}: array {name!r} has data offsets {begin}..{end} inconsistent with its "
-                                 f"shape {shape} and dtype {dtype} or with the file size")
-            fh.seek(base + begin)
-            arr = np.frombuffer(fh.read(nbytes), dtype=_ST_DTYPES[dtype]).reshape(shape)
-            if dtype == "BF16":  # bfloat16 is the top half of a float32
-                arr = (arr.astype(np.uint32) << 16).view(np.float32)
-            out[name] = arr
+            dtype, shape, (begin, end) = info["dtype"], [int(s) for s in info["shape"]], info["data_offsets"]
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"{path}: the safetensors entry {name!r} lacks dtype, shape or data_offsets") from None
+        if dtype not in _ST_DTYPES:
+            raise InputError(f"{path}: array {name!r} has safetensors dtype {dtype}; supported: "
+                             f"{', '.join(_ST_DTYPES)}")
+        nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(_ST_DTYPES[dtype]).itemsize
+        if not (0 <= begin <= end and end - begin == nbytes and base + end <= size):
+            raise InputError(f"{path}: array {name!r} has data offsets {begin}..{end} inconsistent with its "
+                             f"shape {shape} and dtype {dtype} or with the file size")
+        arr = np.frombuffer(read_at(base + begin, nbytes), dtype=_ST_DTYPES[dtype]).reshape(shape)
+        if dtype == "BF16":  # bfloat16 is the top half of a float32
+            arr = (arr.astype(np.uint32) << 16).view(np.float32)
+        out[name] = arr
     return out
 
 

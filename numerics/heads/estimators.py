@@ -11,7 +11,9 @@ r_j = g_j / g_K, in which both u and a per-query c integrate out in closed form 
     L(α; r) = α^{K−1} Γ(K) ∫_0^∞ ∏_{j=1}^{K} (v + r_j)^{α−1} (1 + v)^{−Kα} dv,
 
 pooled over queries (a common α, each query its own c). The interval is the profile-likelihood (Wilks)
-interval (§3); κ is the maximum-likelihood value at α̂ with a common κ (§3). The rule for k is §4.
+interval (§3); κ is the maximum-likelihood value at α̂ with a common κ (§3), carried as log κ; the joint
+confidence region of (α, log κ) along the profile ridge, through which predictions carry the uncertainty, is
+``GapFit.ridge`` (§8). The rule for k is §4.
 
 :func:`fit_xi` is the Dekkers–Einmahl–de Haan moment estimator of the extreme-value index ξ (§5);
 :func:`directional_fit` the Levina–Bickel estimator for D_j = 1 − <q̂, k̂_j>, whose bottom 0 is known (§6).
@@ -59,7 +61,12 @@ class GapFit(Result):
     ``k``         top gaps per query (k + 1 top scores);
     ``queries``   queries used; ``n``: keys per query (the median of the visible keys under a causal mask);
     ``method``    the estimator; ``confidence``: the level of the intervals;
-    ``dropped``   queries left out (fewer than k + 1 distinct visible scores).
+    ``dropped``   queries left out (fewer than k + 1 distinct visible scores);
+    ``log_kappa`` log κ̂, carried because κ̂ itself leaves the double range for steep laws (κ ∝ (gap scale)^{−α});
+    ``log_kappa_ci`` the interval of log κ (the projection of the joint region below);
+    ``ridge``     the joint confidence region of (α, log κ) along the profile ridge (docs/heads_estimators.md §8):
+                  triples (α, log κ̂(α), h(α)) at seven values of α from the interval's lower end through α̂ to its
+                  upper end, the region at α being log κ̂(α) ± h(α); empty when α̂ = inf.
     """
 
     alpha: float
@@ -72,6 +79,9 @@ class GapFit(Result):
     method: str
     confidence: float = 0.95
     dropped: int = 0
+    log_kappa: float | None = None
+    log_kappa_ci: tuple = (-math.inf, math.inf)
+    ridge: tuple = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,7 +90,9 @@ class XiFit(Result):
 
     ``xi``: ξ̂ (pooled moment estimator); ``xi_ci``: (lo, hi) at ``confidence``; ``k``: top scores used per
     query; ``queries``; ``domain``: ``'weibull'`` (interval entirely < 0: a bounded top, α = −1/ξ),
-    ``'gumbel'`` (interval contains 0), ``'frechet'`` (entirely > 0: a heavy top).
+    ``'gumbel'`` (interval contains 0), ``'frechet'`` (entirely > 0: a heavy top); ``dropped``: queries left out
+    because their k + 1 top scores reach down to their median (they see fewer than about 2(k + 1) keys: the
+    early queries of a causal head).
     """
 
     xi: float
@@ -89,6 +101,7 @@ class XiFit(Result):
     domain: str
     queries: int = 0
     confidence: float = 0.95
+    dropped: int = 0
 
 
 # ---------------------------------------------------------------------------------------------- input checks
@@ -308,6 +321,13 @@ def _profile(lik: _RatioLikelihood, rows, q: float, ell=None) -> tuple[float, fl
             lo = math.exp(optimize.brentq(g, math.log(_COARSE[j]), inner, xtol=1e-10))
             break
         inner = math.log(_COARSE[j])
+    if not math.isfinite(a_hat):
+        # the likelihood still rises at the top of the range: the interval is open above, but its lower end is
+        # where ℓ falls below the cut, found scanning down from the top
+        for j in range(_COARSE.size - 2, -1, -1):
+            if ell[j] < cut:
+                lo = math.exp(optimize.brentq(g, math.log(_COARSE[j]), math.log(_COARSE[j + 1]), xtol=1e-10))
+                break
     hi, inner = math.inf, math.log(a_hat) if math.isfinite(a_hat) else None
     for j in (range(i, _COARSE.size) if inner is not None else ()):
         if _COARSE[j] <= a_hat:
@@ -320,7 +340,43 @@ def _profile(lik: _RatioLikelihood, rows, q: float, ell=None) -> tuple[float, fl
 
 
 def _exp(x: float) -> float:
+    if x == -math.inf:
+        return 0.0
     return math.exp(x) if x < 709.0 else math.inf
+
+
+#: Where the ridge of the joint region is sampled: the fraction of the profile deficit q/2 spent on α (the rest
+#: is left to log κ at that α). Fractions 0, 1/4, 3/4, 1 are the angles 0°, 30°, 60°, 90° of an ellipse, so the
+#: range of a smooth functional over the region is found within cos 15° = 0.966 of its half-width.
+RIDGE_FRACTIONS = (0.25, 0.75)
+
+
+def _ridge(lik, rows, n, a_hat, l_hat, lo, hi, q):
+    """The joint region of (α, log κ) along the profile ridge (docs/heads_estimators.md §8): triples
+    (α, log κ̂(α), h(α)) with h = se(α) sqrt(q − 2 δ(α)), δ(α) = ℓ(α̂) − ℓ(α) the profile deficit."""
+    def deficit(a):
+        return l_hat - float(lik.loglik(a, rows).sum())
+
+    nodes = [(a_hat, 0.0)]
+    for end in (lo, hi):
+        if 0 < end < math.inf:
+            a_end, d_end = end, q / 2
+        else:  # an open end: the region reaches the end of the search range, with the deficit it has there
+            a_end = ALPHA_RANGE[0] if end == 0 else ALPHA_RANGE[1]
+            d_end = min(max(deficit(a_end), 0.0), q / 2)
+        nodes.append((a_end, d_end))
+        for t in RIDGE_FRACTIONS:
+            target = t * q / 2
+            if target >= d_end - 1e-9:
+                continue
+            x = optimize.brentq(lambda la: deficit(math.exp(la)) - target, math.log(a_hat), math.log(a_end),
+                                xtol=1e-4)
+            nodes.append((math.exp(x), target))
+    out = []
+    for a, d in sorted(nodes):
+        lk, se = lik.log_kappa(a, n, rows)
+        out.append((float(a), float(lk), float(se * math.sqrt(max(q - 2 * d, 0.0)))))
+    return tuple(out)
 
 
 def _gap_fit(lik, rows, n, q, conf, k, dropped, method, ell=None) -> GapFit:
@@ -329,18 +385,15 @@ def _gap_fit(lik, rows, n, q, conf, k, dropped, method, ell=None) -> GapFit:
     nmed = float(np.median(n))
     if not math.isfinite(a_hat):
         return GapFit(math.inf, (lo, hi), None, (0.0, math.inf), k, m, nmed, method, conf, dropped)
-    z = math.sqrt(q)
-    lk, se = lik.log_kappa(a_hat, n, rows)
-    # the interval: the conditional interval at α̂ joined with κ̂(α) at the ends of the α interval
-    ends = [lk - z * se, lk + z * se]
-    if 0 < lo and math.isfinite(hi):  # κ̂(α) need not be monotone: take the hull over the whole α interval
-        for a in np.geomspace(lo, hi, 9):
-            la, sa = lik.log_kappa(float(a), n, rows)
-            ends += [la - z * sa, la + z * sa]
-    k_lo = _exp(min(ends)) if lo > 0 else 0.0
-    k_hi = _exp(max(ends)) if math.isfinite(hi) else math.inf
-    kap = _exp(lk)
-    return GapFit(a_hat, (lo, hi), kap, (k_lo, k_hi), k, m, nmed, method, conf, dropped)
+    lk, _ = lik.log_kappa(a_hat, n, rows)
+    l_hat = float(lik.loglik(a_hat, rows).sum())
+    ridge = _ridge(lik, rows, n, a_hat, l_hat, lo, hi, q)
+    # the interval of log κ: the projection of the joint region (the profile interval of log κ, §8); open where
+    # the α interval is open, since κ̂(α) runs off like (gap scale)^{−α} beyond the searched range
+    lk_lo = min(x[1] - x[2] for x in ridge) if lo > 0 else -math.inf
+    lk_hi = max(x[1] + x[2] for x in ridge) if math.isfinite(hi) else math.inf
+    return GapFit(a_hat, (lo, hi), _exp(lk), (_exp(lk_lo) if lo > 0 else 0.0, _exp(lk_hi)), k, m, nmed, method,
+                  conf, dropped, float(lk), (float(lk_lo), float(lk_hi)), ridge)
 
 
 _METHOD = "gap-ratio likelihood (top offset and per-query scale integrated out), profile interval"
@@ -468,6 +521,9 @@ def fit_xi(s, k=None, confidence=0.95) -> XiFit:
     >>> f = fit_xi(rng.pareto(2.0, (50, 4000)) + 1.0)       # Pareto tail index 2: xi = 1/2
     >>> f.domain, round(f.xi, 1)
     ('frechet', 0.5)
+    >>> causal = np.where(np.tril(np.ones((400, 400))) > 0, rng.standard_normal((400, 400)), -np.inf)
+    >>> fit_xi(causal, k=10).dropped      # query i sees i + 1 keys: the first 21 are too short for k = 10
+    21
     """
     a = _scores(s)
     conf = _confidence(confidence)
@@ -478,8 +534,15 @@ def fit_xi(s, k=None, confidence=0.95) -> XiFit:
         med = np.array([np.median(row[np.isfinite(row)]) for row in a if np.unique(row[np.isfinite(row)]).size
                         >= kk + 1])
     x = top - med[:, None]
-    if (x[:, -1] <= 0).any():
-        raise InputError(f"k = {kk} reaches below the median score of some query: choose a smaller k")
+    # a query whose k + 1 top scores reach down to its median sees too few keys for the moments of its
+    # log-excesses (the early queries of a causal head): left out, and counted, as fit_gap_law does
+    ok = x[:, -1] > 0
+    if not ok.any():
+        raise InputError(f"k = {kk} top scores reach below the median score of every query: the queries see too "
+                         f"few keys for the moment estimator (choose a smaller k)")
+    dropped = a.shape[0] - int(ok.sum())
+    x = x[ok]
+    top = top[ok]
     lx = np.log(x)
     d = lx[:, :-1] - lx[:, -1:]
     M1, M2 = float(d.mean()), float((d * d).mean())
@@ -488,7 +551,7 @@ def fit_xi(s, k=None, confidence=0.95) -> XiFit:
     se = math.sqrt(_moment_sigma2(xi) / (kk * top.shape[0]))
     lo, hi = xi - z * se, xi + z * se
     domain = "weibull" if hi < 0 else ("frechet" if lo > 0 else "gumbel")
-    return XiFit(xi, (lo, hi), kk, domain, top.shape[0], conf)
+    return XiFit(xi, (lo, hi), kk, domain, top.shape[0], conf, dropped)
 
 
 # ---------------------------------------------------------------------------------------------- directional view

@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import math
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -177,10 +176,10 @@ def load_minilm() -> MiniLM:
     from attnlimits.numerics.heads.arrays import read_safetensors
 
     tokenizer_class = _tokenizer_class()
-    with zipfile.ZipFile(model_zip_path()) as zf, tempfile.TemporaryDirectory(prefix="attnlimits-minilm-") as tmp:
+    with zipfile.ZipFile(model_zip_path()) as zf:
         tokenizer = tokenizer_class.from_str(zf.read("tokenizer.json").decode("utf-8"))
-        # the package's reader takes a path: the weights pass through a private temporary folder, removed at once
-        arrays = read_safetensors(zf.extract("model.safetensors", tmp))
+        # read in memory (90 MB): no temporary file
+        arrays = read_safetensors(zf.read("model.safetensors"))
     weights = {name: np.asarray(a, dtype=np.float64) for name, a in arrays.items()
                if np.asarray(a).dtype.kind == "f"}
     return MiniLM(weights, tokenizer)
