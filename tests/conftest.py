@@ -8,8 +8,14 @@ digits on which they agree (:func:`attnlimits.numerics.precision.digits_agreed`)
 ``digits_agreed(value, reference) >= digits``. It is a fixture because pytest runs with
 ``--import-mode=importlib`` (test modules cannot import each other or this file); it is session-scoped so
 that hypothesis tests may use it.
+
+``time_limit(seconds)``: the one in-process time limit of the suite (SIGALRM), for refusals that must come within
+seconds and calls that must not hang.
 """
 from __future__ import annotations
+
+import contextlib
+import signal
 
 import mpmath
 import pytest
@@ -40,3 +46,32 @@ def _assert_digits(value, reference, digits: int, what: str = "") -> None:
 def assert_digits():
     """The digits-agreement assertion (see the module docstring): ``assert_digits(value, reference, digits)``."""
     return _assert_digits
+
+
+class TimeLimitExpired(BaseException):
+    """Raised inside a ``time_limit`` block when its seconds run out. A BaseException, so that code under test that
+    catches Exception cannot swallow it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    def on_alarm(signum, frame):
+        raise TimeLimitExpired(f"no answer within {seconds:g} s")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+_time_limit.Expired = TimeLimitExpired
+
+
+@pytest.fixture(scope="session")
+def time_limit():
+    """``with time_limit(seconds): ...`` raises ``time_limit.Expired`` when the block runs longer (SIGALRM, in process:
+    a hanging call fails at its limit instead of stalling the suite). Session-scoped, so hypothesis tests may use it."""
+    return _time_limit

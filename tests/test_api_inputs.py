@@ -12,10 +12,8 @@ law modules have already checked; Monte Carlo functions are swept in tests/test_
 """
 from __future__ import annotations
 
-import contextlib
 import importlib
 import math
-import signal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -155,29 +153,11 @@ def _function(key):
     raise LookupError(key)
 
 
-class _Timeout(BaseException):
-    pass
-
-
-@contextlib.contextmanager
-def _alarm(seconds):
-    def on_alarm(signum, frame):
-        raise _Timeout()
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+def _refused(limit, fn, kwargs, param, value):
     try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def _refused(fn, kwargs, param, value):
-    try:
-        with _alarm(10):
+        with limit(10):
             result = fn(**kwargs)
-    except _Timeout:
+    except limit.Expired:
         pytest.fail(f"{fn.__qualname__}({param}={value!r}) did not refuse within 10 s")
     except InputError as exc:
         assert str(exc) and "\n" not in str(exc)
@@ -194,20 +174,20 @@ NOT_NUMERIC = {"which", "law"}
 CASES = [(key, param) for key, base in BASE.items() for param in base if param not in NOT_NUMERIC]
 
 
-def test_baselines_are_valid():
+def test_baselines_are_valid(time_limit):
     """The baseline arguments themselves are accepted (else the sweep would test nothing)."""
     for key, base in BASE.items():
-        with _alarm(30):
+        with time_limit(30):
             _function(key)(**base)
 
 
 @pytest.mark.parametrize("key,param", CASES, ids=[f"{k}:{p}" for k, p in CASES])
 @SETTINGS
 @given(data=st.data())
-def test_bad_number_is_a_value_error(key, param, data):
+def test_bad_number_is_a_value_error(key, param, data, time_limit):
     bad = data.draw(st.sampled_from(_bad_values(key, param)), label=param)
     fn = _function(key)
-    _refused(fn, {**BASE[key], param: bad}, param, bad)
+    _refused(time_limit, fn, {**BASE[key], param: bad}, param, bad)
 
 
 def test_out_of_domain_table_names_real_parameters():

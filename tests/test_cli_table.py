@@ -19,7 +19,6 @@ import contextlib
 import io
 import pathlib
 import shlex
-import signal
 import time
 
 import pytest
@@ -45,24 +44,6 @@ def _cases():
     return out
 
 
-class _Timeout(BaseException):
-    """Raised by the alarm; a BaseException so that no ``except Exception`` in the code under test eats it."""
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float):
-    def on_alarm(signum, frame):
-        raise _Timeout()
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def test_every_subcommand_has_cases():
     from attnlimits.cli.main import build_parser
 
@@ -80,14 +61,14 @@ def test_every_subcommand_has_cases():
 
 
 @pytest.mark.parametrize("status,seconds,expect,args", _cases())
-def test_command_line(status, seconds, expect, args, tmp_path):
+def test_command_line(status, seconds, expect, args, tmp_path, time_limit):
     argv = shlex.split(args.replace("{tmp}", str(tmp_path)))
     out, err = io.StringIO(), io.StringIO()
     start = time.perf_counter()
     try:
-        with _time_limit(seconds), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with time_limit(seconds), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             got = main(argv)
-    except _Timeout:
+    except time_limit.Expired:
         pytest.fail(f"no answer within {seconds:g} s: attnlimits {args}")
     except SystemExit as exc:  # argparse's --help / --version exit through SystemExit
         got = exc.code or 0

@@ -12,10 +12,8 @@
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import signal
 import time
 
 import mpmath
@@ -28,20 +26,6 @@ from attnlimits.numerics.laws import supercritical as S
 from attnlimits.numerics.laws import weight_functionals as WF
 from attnlimits.numerics.precision import digits_agreed
 from attnlimits.theory.validation import InputError
-
-
-@contextlib.contextmanager
-def _alarm(seconds: float):
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"no answer within {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 # ---------------------------------------------------------------- bad input of every public function
@@ -131,14 +115,14 @@ def _bad_calls():
 
 
 @pytest.mark.parametrize("key,param,value", _bad_calls())
-def test_bad_input_is_refused_at_once(key, param, value):
+def test_bad_input_is_refused_at_once(key, param, value, time_limit):
     fn, base, _ = CASES[key]
     kwargs = dict(base)
     kwargs[param] = value
     if key == "poisson_limit.limit_functionals" and param != "p":
         kwargs["p"] = C.parameters(alpha=1, lam=1, digits=10)
     t0 = time.perf_counter()
-    with _alarm(10), pytest.raises(InputError) as info:
+    with time_limit(10), pytest.raises(InputError) as info:
         fn(**kwargs)
     assert isinstance(info.value, ValueError)
     message = str(info.value)
@@ -156,11 +140,11 @@ def test_every_public_function_is_swept():
                 assert f"{name}.{f}" in swept, f"{name}.{f} has no bad-input row"
 
 
-def test_alpha1_functionals_reported_cases():
+def test_alpha1_functionals_reported_cases(time_limit):
     # the tester's list: lambda = 0 raised ZeroDivisionError, -1 returned E_W1 = 2.33, NaN returned NaN, inf hung
     for lam, words in ((0, "lambda must be > 0"), (-1, "lambda must be > 0"), (float("nan"), "must be finite"),
                        (float("inf"), "must be finite"), ("1e400", "beyond the largest double")):
-        with _alarm(10), pytest.raises(InputError, match=words):
+        with time_limit(10), pytest.raises(InputError, match=words):
             C.alpha1_functionals(lam, 10)
 
 
@@ -187,11 +171,11 @@ def test_series_route_against_first_point_alpha_half():
         assert digits_agreed(getattr(r, key), getattr(ref, key), tie=15) >= 15, key
 
 
-def test_large_d_deterministic_limit():
+def test_large_d_deterministic_limit(time_limit):
     # d = 4096, lambda = 1: E T = Gamma(alpha+1) e^{13568}; the weights are y_j/T with T ~ E T, so
     # E T E W_(1) ~ E e^{-v_1} and E N = E sum W v/lambda ~ int rho v e^{-v}/(lambda E T) = alpha/lambda
     alpha = mpmath.mpf(4095) / 2
-    with _alarm(60):
+    with time_limit(60):
         r = C.campbell_functionals(alpha, 1, 15, k_max=2)
     assert r.inner == "series" and r.E_W[0] > r.E_W[1] > 0
     with mpmath.workdps(30):

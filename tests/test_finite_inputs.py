@@ -10,10 +10,8 @@ solver of the half-mass β (GaussianScores, exact_finite); a seeded Monte Carlo.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import signal
 import time
 from fractions import Fraction
 
@@ -29,31 +27,13 @@ from attnlimits.numerics.laws import finite_n as F
 from attnlimits.theory.validation import InputError
 
 
-class _Timeout(BaseException):
-    pass
-
-
-@contextlib.contextmanager
-def _alarm(seconds):
-    def on_alarm(signum, frame):
-        raise _Timeout()
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def _refusal(fn, kwargs, seconds=5.0):
-    """The InputError message of fn(**kwargs), which must come within ``seconds``."""
+def _refusal(limit, fn, kwargs, seconds=5.0):
+    """The InputError message of fn(**kwargs), which must come within ``seconds`` (``limit``: the time_limit fixture)."""
     t0 = time.perf_counter()
     try:
-        with _alarm(seconds + 5):
+        with limit(seconds + 5):
             fn(**kwargs)
-    except _Timeout:
+    except limit.Expired:
         pytest.fail(f"{fn.__qualname__}({kwargs}) did not refuse within {seconds + 5} s")
     except InputError as exc:
         msg = str(exc)
@@ -109,16 +89,16 @@ def _case_id(c):
 
 
 @pytest.mark.parametrize("name,param,bad", CASES, ids=[_case_id(c) for c in CASES])
-def test_api_refuses_bad_numbers(name, param, bad):
+def test_api_refuses_bad_numbers(name, param, bad, time_limit):
     fn, base, params = API[name]
-    msg = _refusal(fn, {**base, param: bad})
+    msg = _refusal(time_limit, fn, {**base, param: bad})
     assert params[param][1] in msg, msg
 
 
-def test_api_baselines_are_accepted():
+def test_api_baselines_are_accepted(time_limit):
     for name, (fn, base, _) in API.items():
         if name not in ("critical_beta", "critical_beta_row"):  # solved below at their own corners
-            with _alarm(30):
+            with time_limit(30):
                 fn(**base)
 
 
@@ -126,16 +106,16 @@ def test_api_baselines_are_accepted():
     (dict(which=("E_W3",)), "which"), (dict(which="E_W1"), "which"), (dict(which=()), "which"),
     (dict(route="fast"), "route"),
 ])
-def test_exact_finite_refuses_bad_options(kwargs, words):
-    assert words in _refusal(F.exact_finite, dict(n=10, d=3, beta=2, digits=15, **kwargs))
+def test_exact_finite_refuses_bad_options(kwargs, words, time_limit):
+    assert words in _refusal(time_limit, F.exact_finite, dict(n=10, d=3, beta=2, digits=15, **kwargs))
 
 
 @pytest.mark.parametrize("kwargs,words", [
     (dict(law=object()), "law"), (dict(law=CB.SphereScores(5)), "either d or a score law"),
     (dict(evaluator=5), "evaluator"), (dict(criterion="entropy"), "criterion"),
 ])
-def test_critical_beta_refuses_bad_options(kwargs, words):
-    assert words in _refusal(CB.critical_beta, dict(n=10, d=3, **kwargs))
+def test_critical_beta_refuses_bad_options(kwargs, words, time_limit):
+    assert words in _refusal(time_limit, CB.critical_beta, dict(n=10, d=3, **kwargs))
 
 
 def test_table_checks_every_pair_first():
@@ -167,9 +147,9 @@ def test_beta_property(beta):
     (dict(n=10 ** 101, d=3, beta=2), "n <= 1e100"),
     (dict(n=10, d=3, beta=2, digits=61), "at most 60 digits"),
 ])
-def test_out_of_range_refused_at_once(kwargs, words):
+def test_out_of_range_refused_at_once(kwargs, words, time_limit):
     kwargs.setdefault("digits", 15)
-    assert words in _refusal(F.exact_finite, kwargs, seconds=3)
+    assert words in _refusal(time_limit, F.exact_finite, kwargs, seconds=3)
 
 
 def test_cli_refusals_one_line_exit_2(capsys):
