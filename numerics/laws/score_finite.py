@@ -41,7 +41,7 @@ from flint import arb
 from scipy import special
 
 from attnlimits.numerics.precision import arb_digits, check_digits, precise, working_digits
-from attnlimits.numerics.quadrature.campbell import sweep
+from attnlimits.numerics.quadrature.campbell import mass_inverse, sweep
 from attnlimits.numerics.quadrature.double_exponential import de_integrate, de_integrate_split, outer_log_integral
 from attnlimits.numerics.quadrature.gauss_panels import to_mpf
 from attnlimits.numerics.results import Result
@@ -551,17 +551,8 @@ class ScoreIntensity:
 
     def mass_inverse(self, m):
         """v0 with mass(v0) = m (bisection; m below the total mass)."""
-        lo = arb(0)
         hi = self.v_end if self.v_end is not None else arb(self.mass_inverse_float(float(self.n_int)))
-        for _ in range(200):
-            mid = (lo + hi) / 2 if lo > 0 else hi / 2
-            if self.mass(mid) < m:
-                lo = mid
-            else:
-                hi = mid
-            if hi - lo < hi * arb(2) ** (-30):
-                break
-        return hi
+        return mass_inverse(self.mass, m, hi)
 
 
 # ---------------------------------------------------------------- the result

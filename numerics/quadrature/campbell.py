@@ -30,7 +30,27 @@ from flint import arb, arb_mat, ctx
 
 from attnlimits.numerics.quadrature.gauss_panels import gl_rule
 
-__all__ = ["LimitIntensity", "FiniteIntensity", "sweep"]
+__all__ = ["LimitIntensity", "FiniteIntensity", "sweep", "mass_inverse"]
+
+
+def mass_inverse(mass, m, hi):
+    """The v0 in (0, hi] with mass(v0) = m for an increasing mass function of arb balls (the upper end of the final
+    bracket, to 30 bits): halving from hi while mass < m is far below, then bisection; 200 steps are ample at any
+    precision. Used by every intensity to place the sweep's first panel (docs/mathematics.md §8).
+
+    >>> float(mass_inverse(lambda v: v * v, arb(4), arb(10)))  # v0 = 2
+    2.0000000...
+    """
+    lo = arb(0)
+    for _ in range(200):
+        mid = (lo + hi) / 2 if lo > 0 else hi / 2
+        if mass(mid) < m:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < hi * arb(2) ** (-30):
+            break
+    return hi
 
 
 class LimitIntensity:
@@ -195,17 +215,7 @@ class FiniteIntensity:
 
     def mass_inverse(self, m):
         """v0 with n I_{v0/(2β)}(a, a) = m (bisection in log space; m < n)."""
-        lo, hi = arb(0), self.v_end
-        # bisection on a log scale below, linear above: 200 steps are ample at any precision
-        for _ in range(200):
-            mid = (lo + hi) / 2 if lo > 0 else hi / 2
-            if self.mass(mid) < m:
-                lo = mid
-            else:
-                hi = mid
-            if hi - lo < hi * arb(2) ** (-30):
-                break
-        return hi
+        return mass_inverse(self.mass, m, self.v_end)
 
 
 def _geometry(model, a, b, kind, rule):
