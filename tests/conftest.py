@@ -9,6 +9,9 @@ digits on which they agree (:func:`attnlimits.numerics.precision.digits_agreed`)
 ``--import-mode=importlib`` (test modules cannot import each other or this file); it is session-scoped so
 that hypothesis tests may use it.
 
+``cli_refused(argv, *words)``: run ``attnlimits argv`` in process and check a refusal: exit status 2, one stderr line
+holding every word, no traceback, within 10 s; returns the line.
+
 ``time_limit(seconds)``: the one in-process time limit of the suite (SIGALRM), for refusals that must come within
 seconds and calls that must not hang.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import time
 
 import mpmath
 import pytest
@@ -75,3 +79,29 @@ def time_limit():
     """``with time_limit(seconds): ...`` raises ``time_limit.Expired`` when the block runs longer (SIGALRM, in process:
     a hanging call fails at its limit instead of stalling the suite). Session-scoped, so hypothesis tests may use it."""
     return _time_limit
+
+
+#: The refusal time limit of the suite: a refusal comes before any long work (the issue's bound).
+REFUSAL_SECONDS = 10.0
+
+
+@pytest.fixture
+def cli_refused(capsys):
+    """``cli_refused(argv, *words)``: see the module docstring."""
+    from attnlimits.cli.main import main
+
+    def run(argv, *words):
+        capsys.readouterr()
+        t0 = time.perf_counter()
+        status = main(argv)
+        elapsed = time.perf_counter() - t0
+        err = capsys.readouterr().err
+        assert status == 2, err
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        assert len(lines) == 1 and "Traceback" not in err, err
+        for w in words:
+            assert w in lines[0], f"{w!r} not in {lines[0]!r}"
+        assert elapsed < REFUSAL_SECONDS, f"refused after {elapsed:.1f} s"
+        return lines[0]
+
+    return run

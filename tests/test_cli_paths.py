@@ -17,24 +17,6 @@ from attnlimits.cli.paths import check_output_dir
 from attnlimits.proofs_checks.registry import Claim, Outcome, Source
 from attnlimits.theory.validation import InputError
 
-REFUSAL_SECONDS = 10.0
-
-
-def _refused(argv, capsys, *words):
-    """Run ``attnlimits argv``: exit 2, one stderr line holding every word, within REFUSAL_SECONDS."""
-    capsys.readouterr()
-    t0 = time.perf_counter()
-    status = main(argv)
-    elapsed = time.perf_counter() - t0
-    err = capsys.readouterr().err
-    assert status == 2, err
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and "Traceback" not in err, err
-    for w in words:
-        assert w in lines[0], f"{w!r} not in {lines[0]!r}"
-    assert elapsed < REFUSAL_SECONDS
-    return lines[0]
-
 
 @pytest.fixture
 def no_claims_run(monkeypatch):
@@ -128,27 +110,27 @@ def test_output_dir_refuses_a_read_only_parent(tmp_path):
     (["simulate", "--n", "100", "--d", "3", "--lam", "1", "--reps", "2", "--out", ""], ["argument --out", "empty"]),
     (["simulate", "--n", "100", "--d", "3", "--lam", "1", "--reps", "2", "--out", "/proc/x"], ["under /proc"]),
 ])
-def test_bad_destinations_are_refused_before_any_work(argv, words, capsys, no_claims_run):
-    _refused(argv, capsys, *words)
+def test_bad_destinations_are_refused_before_any_work(argv, words, cli_refused, no_claims_run):
+    cli_refused(argv, *words)
 
 
-def test_existing_file_as_folder_is_refused_by_every_writer(tmp_path, capsys, no_claims_run):
+def test_existing_file_as_folder_is_refused_by_every_writer(tmp_path, cli_refused, no_claims_run):
     f = tmp_path / "results.txt"
     f.write_text("keep me")
     for argv in (["check", "--report", str(f)], ["report", "--quick", "--out", str(f)],
                  ["figures", "--out", str(f)], ["figures", "--out", str(f / "sub")],
                  ["simulate", "--n", "100", "--d", "3", "--lam", "1", "--reps", "2", "--out", str(f)]):
-        _refused(argv, capsys, "results.txt", "not a folder")
+        cli_refused(argv, "results.txt", "not a folder")
     assert f.read_text() == "keep me" and sorted(p.name for p in tmp_path.iterdir()) == ["results.txt"]
 
 
-def test_default_folder_is_checked_before_claims_run(tmp_path, monkeypatch, capsys, no_claims_run):
+def test_default_folder_is_checked_before_claims_run(tmp_path, monkeypatch, cli_refused, no_claims_run):
     """No --report: the default ./attnlimits-report is checked first (here a file stands in its place)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "attnlimits-report").write_text("x")
-    _refused(["check", "--claim", "P1.cap.exponent"], capsys, "attnlimits-report", "not a folder")
+    cli_refused(["check", "--claim", "P1.cap.exponent"], "attnlimits-report", "not a folder")
     (tmp_path / "attnlimits-paper-report").write_text("x")
-    _refused(["report", "--quick"], capsys, "attnlimits-paper-report", "not a folder")
+    cli_refused(["report", "--quick"], "attnlimits-paper-report", "not a folder")
 
 
 def test_check_and_report_default_folders_differ(monkeypatch):
