@@ -28,7 +28,8 @@ def register(sub):
         "heads", help="fit, place on the phase diagram and check every attention head of a q/k file",
         description="For each head of a file of queries and keys: the local law of its logits near their top "
                     "(gap-law exponent alpha and constant kappa with 95% intervals, extreme-value index xi, the "
-                    "directional exponent), lambda = beta / (kappa n)^(1/alpha) with beta = 1 (the logits carry the "
+                    "directional exponent, cross-checked by scikit-dimension's MLE and TwoNN when it is "
+                    "installed), lambda = beta / (kappa n)^(1/alpha) with beta = 1 (the logits carry the "
                     "head's temperature), its regime and the Poisson-limit E W_(1) with an interval; the real "
                     "attention's E W_(1), sum w^2, entropy and Kish n at the full context and at subsampled shorter "
                     "ones; and the verdict: whether the i.i.d. theory fits the head (observed E W_(1) inside the "

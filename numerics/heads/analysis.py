@@ -3,9 +3,11 @@
 For a head with queries q_i and keys k_j the logits are s_ij = scale <q_i, k_j> (default scale 1/sqrt(d_head)).
 The analysis fits the gap law of the logits near their top (``estimators.fit_gap_law``: alpha, kappa with their
 intervals), the extreme-value index (``estimators.fit_xi``) and the directional exponent (``estimators.
-directional_fit``); it predicts the Poisson-limit E W_(1) at the observed context length with beta = 1 (the logits
-already carry the head's temperature) and along context lengths under a temperature rule (``predict``); and it
-observes the real attention at the full context and at subsampled shorter ones (``observe``).
+directional_fit``), and, when scikit-dimension is installed, cross-checks the directional exponent with
+skdim's MLE and TwoNN on the key directions (:func:`skdim_agreement`); it predicts the Poisson-limit E W_(1) at
+the observed context length with beta = 1 (the logits already carry the head's temperature) and along context
+lengths under a temperature rule (``predict``); and it observes the real attention at the full context and at
+subsampled shorter ones (``observe``).
 
 **Verdict.** At each observed length the i.i.d. theory *fits* when the observed mean E W_(1) lies inside the
 predicted interval widened by z standard errors of the observation (z = 1.96 for 95%),
@@ -28,7 +30,8 @@ from attnlimits.numerics.results import Result
 from attnlimits.theory.validation import InputError, count, real
 
 __all__ = ["HeadAnalysis", "HeadsTable", "Verdict", "analyse_head", "analyse_heads", "verdict", "head_json",
-           "table_json", "table_text", "report_markdown"]
+           "table_json", "table_text", "report_markdown", "skdim_status", "skdim_tolerance", "skdim_agreement",
+           "SKDIM_KEYS"]
 
 
 #: A predicted interval wider than this (of the possible range 0 < E W_(1) < 1) cannot be tested by an observation.
@@ -94,6 +97,121 @@ def no_prediction(reason: str) -> Verdict:
                    reason=str(reason), consistent=None, width=None)
 
 
+# ---------------------------------------------------------------------------- the scikit-dimension cross-check
+
+#: Key directions per head handed to scikit-dimension: a head with more keys is subsampled (without replacement,
+#: fixed seed per layer and head). On one thread its MLE and TwoNN cost about 0.02 s at 512 keys in d_head = 32
+#: and 0.04 s at 1000 (measured; the neighbour search grows like keys^2), so no head adds more than about 0.05 s
+#: whatever its context length, and the 72 heads of all-MiniLM-L6-v2 (512 keys) add a few seconds in all, most
+#: of it importing skdim (docs/heads.md §6).
+SKDIM_KEYS = 1000
+
+#: The relative sampling sd of skdim's TwoNN alpha is SKDIM_TWONN_SD / sqrt(keys): 0.057 at 512 keys and 0.043 at
+#: 1000 over 40 seeds of keys uniform on S^2 and S^7 (measured; its MLE's is about five times smaller, 0.011 and
+#: 0.007, so this bound covers both).
+SKDIM_TWONN_SD = 1.3
+
+#: The relative allowance for the scale at which each estimator reads the distances (docs/heads.md §3): TwoNN
+#: reads the ratio of the 2nd to the 1st neighbour distance, skdim's MLE and the directional fit the k nearest.
+#: For keys uniform on S^{d-1} at 512 keys the three agree within 2% at d <= 5, but TwoNN reads 9% above the
+#: other two at d = 8 and 20% above at d = 32 (the local exponent of a finite sample drifts with the scale).
+SKDIM_SCALE_ALLOWANCE = 0.10
+
+
+def skdim_status() -> str | None:
+    """None when scikit-dimension (``skdim``, optional) can be imported, else the reason: ``'not installed'``.
+
+    >>> skdim_status() in (None, "not installed")
+    True
+    """
+    try:
+        import skdim  # noqa: F401
+    except ImportError:
+        return "not installed"
+    return None
+
+
+def skdim_tolerance(keys: int, z: float = 1.96) -> float:
+    """The relative tolerance of the cross-check for ``keys`` key directions:
+    SKDIM_SCALE_ALLOWANCE + z SKDIM_TWONN_SD / sqrt(keys) (the scale allowance plus z sampling sds of skdim's
+    alpha; docs/heads.md §3).
+
+    >>> round(skdim_tolerance(512), 3), round(skdim_tolerance(1000), 3)
+    (0.213, 0.181)
+    """
+    return SKDIM_SCALE_ALLOWANCE + float(z) * SKDIM_TWONN_SD / math.sqrt(int(keys))
+
+
+def skdim_agreement(k_head, directional, *, seed=0) -> dict | None:
+    """skdim's MLE and TwoNN exponents alpha = ID/2 of the key directions (``estimators.skdim_cross_check``)
+    against the directional fit ``directional`` (a GapFit of D = 1 - <q^, k^>); None when skdim is not installed.
+
+    The keys (exact duplicate directions removed) are subsampled to :data:`SKDIM_KEYS`; skdim's MLE uses
+    k' = round(k n' / n) neighbours (at least 5) of the n' keys, the neighbour rank at which the directional fit's
+    k of n keys are read. Each skdim alpha *agrees* when it lies in the directional interval [lo, hi] widened by
+    tol alpha^_dir on each side, tol = :func:`skdim_tolerance` (n'); ``agrees`` is both agreeing. They estimate
+    different things: skdim the global intrinsic dimension from the nearest-neighbour distances among the keys, the
+    directional fit the local exponent of D at each query; the two coincide only when the key density is smooth
+    and the keys fill a manifold that the queries sit in (docs/heads.md §3).
+
+    Returns ``alpha_mle``, ``alpha_twonn``, ``k``, ``keys`` (n'), ``tolerance``, ``interval`` (the widened one),
+    ``agrees_mle``, ``agrees_twonn``, ``agrees`` (all None but ``keys`` when fewer than 11 distinct directions
+    remain).
+
+    >>> from attnlimits.numerics.heads.estimators import directional_fit
+    >>> rng = np.random.default_rng(3)
+    >>> k = rng.standard_normal((600, 3)); q = rng.standard_normal((100, 3))   # uniform on S^2: alpha = 1
+    >>> r = skdim_agreement(k, directional_fit(q, k))     # None without skdim
+    >>> r is None or (r["agrees"] and r["keys"] == 600 and r["k"] == 24)
+    True
+    """
+    if skdim_status() is not None:
+        return None
+    import warnings
+
+    from attnlimits.numerics.heads.estimators import skdim_cross_check
+
+    kn = np.asarray(k_head, dtype=np.float64)
+    kn = kn / np.linalg.norm(kn, axis=1, keepdims=True)
+    # a repeated direction puts a neighbour at distance 0, whose log-ratio is infinite in both estimators
+    kn = np.unique(kn, axis=0)
+    n = int(kn.shape[0])
+    if n > SKDIM_KEYS:
+        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+        kn = kn[np.sort(rng.choice(n, SKDIM_KEYS, replace=False))]
+    keys = int(kn.shape[0])
+    if keys < 11:  # the fewest keys the head's own estimators accept
+        return {"alpha_mle": None, "alpha_twonn": None, "k": None, "keys": keys, "tolerance": None, "interval": None,
+                "agrees_mle": None, "agrees_twonn": None, "agrees": None}
+    kk = int(min(max(round(int(directional.k) * keys / max(int(directional.n), 1)), 5), keys - 1))
+    with warnings.catch_warnings(), _one_thread():
+        warnings.simplefilter("ignore")  # skdim's own numerical warnings must not reach the CLI's stderr
+        r = skdim_cross_check(kn, k=kk)
+    tol = skdim_tolerance(keys)
+    a_dir = float(directional.alpha)
+    lo, hi = float(directional.alpha_ci[0]) - tol * a_dir, float(directional.alpha_ci[1]) + tol * a_dir
+
+    def inside(a):
+        return bool(math.isfinite(a) and lo <= a <= hi)
+
+    mle, two = float(r["alpha_mle"]), float(r["alpha_twonn"])
+    return {"alpha_mle": mle if math.isfinite(mle) else None, "alpha_twonn": two if math.isfinite(two) else None,
+            "k": kk, "keys": keys, "tolerance": tol, "interval": (lo, hi), "agrees_mle": inside(mle),
+            "agrees_twonn": inside(two), "agrees": inside(mle) and inside(two)}
+
+
+def _one_thread():
+    """One BLAS/OpenMP thread for skdim's neighbour search: with the default pool, sklearn's threads fight the
+    two worker processes for 2 cores (0.15 s per 512-key head, against 0.02 s on one thread: measured)."""
+    import contextlib
+
+    try:
+        from threadpoolctl import threadpool_limits  # installed with skdim's scikit-learn
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
+
+
 def _z(confidence: float) -> float:
     from scipy.special import ndtri
 
@@ -110,7 +228,8 @@ class HeadAnalysis(Result):
     ``observed`` (the list of :func:`~attnlimits.numerics.heads.observe.observe`); ``predicted_at_lengths``
     (a Prediction per observed length); ``verdicts`` (a Verdict per observed length); ``verdict`` (the one at the
     full context); ``curve`` (``predict_curve`` rows at the requested context lengths, or None); ``rule``;
-    ``seconds``.
+    ``seconds``; ``skdim`` (the :func:`skdim_agreement` dict, or None when skdim is not installed or the
+    directional view is off).
     """
 
     layer: int
@@ -129,6 +248,7 @@ class HeadAnalysis(Result):
     curve: list | None
     rule: str
     seconds: float
+    skdim: dict | None = None
 
     @property
     def fits(self) -> bool:
@@ -244,6 +364,8 @@ def _finish(q, k, s, s_fit, sc, fit, causal, predict_n, rule, lengths, layer, he
 
     xi = fit_xi(s_fit)
     dfit = directional_fit(q, k) if directional else None
+    # the cross-check of the directional view; its subsample's seed is fixed per head, so a rerun repeats it
+    cross = skdim_agreement(k, dfit, seed=[20260512, int(layer), int(head)]) if dfit is not None else None
     observed = observe(s, lengths)
     n = _full_n(s)
     params = dict(rule_params or {})
@@ -264,7 +386,7 @@ def _finish(q, k, s, s_fit, sc, fit, causal, predict_n, rule, lengths, layer, he
     return HeadAnalysis(layer=int(layer), head=int(head), n=n, queries=int(s.shape[0]), scale=sc, fit=fit, xi=xi,
                         directional=dfit, prediction=full, observed=observed, predicted_at_lengths=preds,
                         verdicts=verdicts, verdict=verdicts[-1], curve=curve, rule=rule,
-                        seconds=time.perf_counter() - t0)
+                        seconds=time.perf_counter() - t0, skdim=cross)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,7 +394,8 @@ class HeadsTable(Result):
     """Every head of a q/k file: ``heads`` (list of HeadAnalysis, layer-major), ``source``, ``causal``, ``rule``,
     ``predict_n``, ``fitting`` (how many heads the i.i.d. theory fits), ``predicted`` (how many it makes a
     prediction for), ``seconds``, ``workers``, ``inconclusive`` (heads whose predicted interval is too wide to
-    test)."""
+    test), ``skdim`` (the cross-check: what ran, or why it did not: ``'not installed'``, ``'not run (directional
+    view off)'``), ``skdim_agree`` (heads where both skdim exponents agree with the directional one)."""
 
     heads: list
     source: str
@@ -284,6 +407,8 @@ class HeadsTable(Result):
     seconds: float
     workers: int = 1
     inconclusive: int = 0
+    skdim: str | None = None
+    skdim_agree: int | None = None
 
 
 def _one(job):
@@ -310,6 +435,7 @@ def analyse_heads(qk, scale=None, causal: bool = False, predict_n=(), rule: str 
     from attnlimits.numerics.progress import progress
 
     t0 = time.perf_counter()
+    why = skdim_status() if directional else "not run (directional view off)"
     q, k = np.asarray(qk.q), np.asarray(qk.k)
     layers, heads = q.shape[0], q.shape[1]
     predict_n = [int(count(x, "predict-n")) for x in predict_n]
@@ -335,7 +461,17 @@ def analyse_heads(qk, scale=None, causal: bool = False, predict_n=(), rule: str 
     return HeadsTable(heads=out, source=str(getattr(qk, "source", "")), causal=bool(causal), rule=rule,
                       predict_n=predict_n, fitting=sum(a.fits for a in out),
                       predicted=sum(a.prediction is not None for a in out), seconds=time.perf_counter() - t0,
-                      workers=workers, inconclusive=sum(a.verdict.status == "inconclusive" for a in out))
+                      workers=workers, inconclusive=sum(a.verdict.status == "inconclusive" for a in out),
+                      skdim=why or _skdim_description(), skdim_agree=None if why else
+                      sum(bool(a.skdim and a.skdim["agrees"]) for a in out))
+
+
+def _skdim_description() -> str:
+    import skdim
+
+    return (f"scikit-dimension {getattr(skdim, '__version__', '?')}: MLE and TwoNN on up to {SKDIM_KEYS} key "
+            f"directions per head, alpha = ID/2; agrees = inside the directional interval widened by "
+            f"({SKDIM_SCALE_ALLOWANCE} + 1.96 x {SKDIM_TWONN_SD}/sqrt(keys)) alpha_directional")
 
 
 def _g(x, digits: int):
@@ -410,6 +546,10 @@ def head_json(a: HeadAnalysis, digits: int = 6) -> dict:
     if a.directional is not None:
         out["alpha_directional"] = _g(a.directional.alpha, digits)
         out["alpha_directional_ci"] = _pair(a.directional.alpha_ci, digits)
+    sk = a.skdim or {}
+    out["alpha_skdim_mle"] = _g(sk.get("alpha_mle"), digits)
+    out["alpha_skdim_twonn"] = _g(sk.get("alpha_twonn"), digits)
+    out["skdim_agrees"] = sk.get("agrees")
     out.update({"lambda_hat": _g(getattr(pred, "lambda_hat", None), digits),
                 "lambda_ci": _pair(getattr(pred, "lambda_ci", None), digits),
                 "regime": getattr(pred, "regime", None),
@@ -442,10 +582,11 @@ def head_json(a: HeadAnalysis, digits: int = 6) -> dict:
 
 def table_json(t: HeadsTable, digits: int = 6) -> dict:
     """The JSON of ``attnlimits heads``: ``source``, ``causal``, ``rule``, ``predict_n``, ``heads_total``,
-    ``fitting``, ``predicted``, ``seconds``, ``heads``."""
+    ``fitting``, ``predicted``, ``skdim`` (the cross-check, or why it did not run), ``skdim_agree``, ``seconds``,
+    ``heads``."""
     return {"source": t.source, "causal": t.causal, "rule": t.rule, "predict_n": t.predict_n,
             "heads_total": len(t.heads), "fitting": t.fitting, "inconclusive": t.inconclusive,
-            "predicted": t.predicted,
+            "predicted": t.predicted, "skdim": t.skdim, "skdim_agree": t.skdim_agree,
             "seconds": round(t.seconds, 2), "heads": [head_json(a, digits) for a in t.heads]}
 
 
@@ -495,6 +636,34 @@ def table_text(t: HeadsTable) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _num(x) -> str:
+    return "-" if x is None else f"{float(x):.3g}"
+
+
+def _skdim_cell(a: HeadAnalysis) -> str:
+    """The report's cross-check cell: the directional alpha^ with its interval; skdim's two, marked."""
+    d = a.directional
+    if d is None:
+        return "-"
+    text = f"{float(d.alpha):.3g} [{float(d.alpha_ci[0]):.3g}, {float(d.alpha_ci[1]):.3g}]"
+    sk = a.skdim
+    if sk is None:
+        return text
+    mark = "agree" if sk["agrees"] else "**disagree**"
+    return f"{text}; {_num(sk['alpha_mle'])} / {_num(sk['alpha_twonn'])} {mark}"
+
+
+def _skdim_sentence(t: HeadsTable) -> str:
+    if t.skdim_agree is None:
+        return (f"Cross-check of the directional exponent with scikit-dimension: {t.skdim or 'not run'} (the last "
+                "column then shows the directional fit alone).")
+    return (f"Cross-check of the directional exponent (last column): {t.skdim}. Both agree for "
+            f"**{t.skdim_agree} of {len(t.heads)}** heads. skdim estimates the global intrinsic dimension from the "
+            "nearest-neighbour distances among the keys, the directional fit the local exponent of "
+            "D = 1 - <q^, k^> at each query; they coincide only when the key density is smooth and the keys fill a "
+            "manifold that the queries sit in (docs/heads.md §3).")
+
+
 def report_markdown(t: HeadsTable, figures=()) -> str:
     """The markdown of ``attnlimits heads --report``: the table of every head, the count of heads the i.i.d. theory
     fits, the heads it does not fit ordered by how far they miss, and the figures.
@@ -511,15 +680,17 @@ def report_markdown(t: HeadsTable, figures=()) -> str:
              f"standard errors of the observation, an interval at most {MAX_TESTABLE_WIDTH} wide. It is inconclusive "
              f"for {t.inconclusive} heads (the observation lies in a predicted interval too wide to test) and makes "
              f"no prediction for {len(t.heads) - t.predicted} (alpha^ = inf: a Gumbel-like top, outside the "
-             "power-law theory).", "",
+             "power-law theory).", "", _skdim_sentence(t), "",
              "| layer | head | n | alpha^ [95%] | xi^ | lambda^ | regime | observed E W_(1) | predicted E W_(1) [95%] "
-             "| verdict |", "|---|---|---|---|---|---|---|---|---|---|"]
+             "| verdict | directional alpha [95%]; skdim MLE / TwoNN |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for a in t.heads:
         f, p, o = a.fit, a.prediction, a.observed_full
         lam = f"{float(p.lambda_hat):.3g}" if p is not None else "-"
         lines.append(f"| {a.layer} | {a.head} | {a.n} | {float(f.alpha):.3g} [{float(f.alpha_ci[0]):.3g}, "
                      f"{float(f.alpha_ci[1]):.3g}] | {float(a.xi.xi):.2f} | {lam} | {p.regime if p else '-'} "
-                     f"| {o['E_W1']:.3f} ± {(o['E_W1_se'] or 0):.3f} | {_pred_text(p)} | {_verdict_text(a)} |")
+                     f"| {o['E_W1']:.3f} ± {(o['E_W1_se'] or 0):.3f} | {_pred_text(p)} | {_verdict_text(a)} "
+                     f"| {_skdim_cell(a)} |")
     misses = sorted((a for a in t.heads if a.verdict.status == "does not fit"), key=lambda a: -abs(a.verdict.z_score))
     lines += ["", "## Heads the i.i.d. theory does not fit", ""]
     if misses:
