@@ -238,3 +238,15 @@ def test_refusals():
     _refused(lambda: E.directional_fit(np.ones((2, 3)), np.zeros((20, 3))), "zero-norm")
     _refused(lambda: E.directional_fit(np.ones((2, 3)), np.ones((20, 4))), "same d_head")
     _refused(lambda: E.directional_fit(np.ones((2, 3)), np.ones((5, 3)) + np.eye(5, 3)), "at least 11")
+
+
+def test_directional_fit_refuses_duplicated_keys():
+    """Every key in one of two directions: the k nearest distances of each query are all equal, so there is no
+    exponent to read (before: alpha = inf with a divide-by-zero warning)."""
+    import warnings
+
+    keys = np.vstack([np.tile([1.0, 0.0, 0.0], (20, 1)), np.tile([0.0, 1.0, 0.0], (20, 1))])
+    queries = np.array([[0.6, 0.8, 0.0], [0.0, 0.6, 0.8]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _refused(lambda: E.directional_fit(queries, keys, k=10), "same distance", "duplicated")

@@ -603,6 +603,9 @@ def directional_fit(q_head, k_head, k=None, confidence=0.95) -> GapFit:
     if small.shape[0] == 0:
         raise InputError("no query has k keys away from its own direction")
     logs = np.log(small[:, -1:] / small[:, :-1]).sum()
+    if not logs > 0:  # every query's k nearest keys at one distance: duplicated key directions, no exponent to read
+        raise InputError(f"the {kk} nearest key directions of every query are all at the same distance (duplicated "
+                         "keys?): the directional exponent cannot be read; give distinct keys or a larger k")
     N = small.shape[0] * (kk - 1)
     alpha = (N - 1) / logs
     p = 0.5 - conf / 2
