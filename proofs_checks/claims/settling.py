@@ -168,12 +168,13 @@ SETTLING_TEST = dict(
 @claim("P1.settling.supercritical",
        statement="At beta_n = n^{2/(d-1) + 0.1} the exact finite-n E W_(1) -> 1 like n^{-eps} and the output sits on the "
                  "nearest key: E(1 - <q, y>)/E D_(1) - 1 -> 0 like n^{-2 eps} (fitted slopes and amplitudes against "
-                 "the derived ones; d = 3, 5, 9; n = 1e3 ... 1e15)",
+                 "the derived ones; d = 3 (n = 1e3 ... 1e12), 5, 9 (n = 1e3 ... 1e15))",
        source=Source("P1", "§3"), evidence="numerical", quick=False)
 def _super(ctx):
-    ns = [10 ** e for e in (3, 6, 9, 12, 15)]
     figs, ok = {}, True
     for d in (3, 5, 9):
+        # d = 3 stops at n = 1e12: beta_n = n^1.1 is 3e16 at n = 1e15, beyond the exact output's range beta <= 1e14
+        ns = [10 ** e for e in ((3, 6, 9, 12) if d == 3 else (3, 6, 9, 12, 15))]
         _, _, _, c_w, c_y = derived_constants(d)
         rows = mirror_table(d, ns, 10)
         miss = [1 - r["W1"] for r in rows]
