@@ -85,6 +85,46 @@ def test_routes_agree():
     assert abs(a.cdf - b.cdf) < mpmath.mpf(10) ** -13, (a.cdf, b.cdf)
 
 
+@pytest.mark.slow
+def test_first_point_route_d3_agrees_with_gil_pelaez():
+    # d = 3: P(N <= x) = ∫_0^x e^{-(x-r)} P(N' <= r) dr (docs/critical_output.md §8.3) — a different event at 40
+    # values of r, a different transform (no atom removed, the first point's term) and an outer Gauss–Legendre
+    # integral — against (2.1) at lambda = 0.15, x = 7 (about 40 s)
+    a = CO.output_cdf(1, "0.15", 7, digits=12)
+    b = CO.output_cdf(1, "0.15", 7, digits=12, route="first_point")
+    assert a.significant_digits == b.significant_digits == 12
+    assert abs(a.cdf - b.cdf) < mpmath.mpf(10) ** -13, (a.cdf, b.cdf)
+    assert b.outer_error < mpmath.mpf(10) ** -13
+
+
+def test_first_point_route_d3_small_lambda():
+    # lambda = 1/10 (the transform falls fast): 6 digits by both routes, about 3 s
+    a = CO.output_cdf(1, "0.1", 10, digits=6)
+    b = CO.output_cdf(1, "0.1", 10, digits=6, route="first_point")
+    assert a.significant_digits == b.significant_digits == 6
+    assert abs(a.cdf - b.cdf) < mpmath.mpf(10) ** -7, (a.cdf, b.cdf)
+
+
+def test_first_point_route_refusals():
+    t = time.time()
+    with pytest.raises(InputError, match="first_point is for d = 3"):
+        CO.output_cdf(2, 1, 2, digits=8, route="first_point")
+    with pytest.raises(InputError, match="decays too slowly"):
+        CO.output_cdf(1, 1, 1, digits=12, route="first_point")
+    assert time.time() - t < 10
+
+
+def test_d3_and_d2_refusals_name_the_range():
+    # d = 3 at lambda of order one and d = 2 (docs/critical_output.md §8): one line, the range and the reason
+    for alpha, lam in ((1, 1), (1, 10), ("0.5", "0.1")):
+        t = time.time()
+        with pytest.raises(InputError) as exc:
+            CO.output_cdf(alpha, lam, 1, digits=10)
+        msg = str(exc.value)
+        assert "decays too slowly" in msg and "d = 3 with lambda <= 0.25" in msg and "d = 2 never" in msg
+        assert "\n" not in msg and time.time() - t < 10
+
+
 def test_zero_and_monotone():
     assert CO.output_cdf(2, 1, 0, digits=10).cdf == 0
     assert CO.perp_cdf("1.5", "0.5", 0, digits=10).cdf == 0

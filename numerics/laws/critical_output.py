@@ -15,7 +15,9 @@ Distribution functions (docs/critical_output.md §2–§5):
       P(N ≤ x) = (1 − e^{−Λ(c)})/2 − (1/π) ∫_0^∞ Im[e^{L_P(u) − Λ(c)} (e^{I_Y(u)} − 1)]/u du,
 
   with I_Y = ∫_0^c e^{iuf} ρ dv, L_P = ∫_c^∞ (e^{iuf} − 1) ρ dv, Λ(c) = x^α (route ``gil_pelaez``); or the
-  same transform on the Bromwich line Re s = σ > 0 (route ``bromwich``, docs/critical_output.md §3).
+  same transform on the Bromwich line Re s = σ > 0 (route ``bromwich``, docs/critical_output.md §3); for d = 3
+  (α = 1) also through the first point, N = S_1 + N' with S_1 ~ Exp(1) independent of N' (route
+  ``first_point``, docs/critical_output.md §8.3): a different event, a different transform, an outer quadrature.
 - ``perp_cdf``: P(R ≤ x) for d = 2 and 4 from the law of the projection ⟨e, Σ W_j √(2S_j) U_j⟩ (Gil-Pelaez for
   its distribution function, Gil-Pelaez–Mecke for its density) and the relation between an isotropic
   vector and its projection (docs/critical_output.md §4).
@@ -42,7 +44,7 @@ from attnlimits.numerics.results import Result
 from attnlimits.theory.validation import InputError, choice, positive_real, real
 from attnlimits.theory.validation import to_mpf as read_mpf
 
-__all__ = ["OutputCDF", "check_supported", "output_cdf", "perp_cdf", "U_MAX"]
+__all__ = ["OutputCDF", "ROUTES", "check_supported", "output_cdf", "perp_cdf", "U_MAX"]
 
 #: Largest cutoff of the outer integral (about 4 U integrand values, each two or three adaptive v-integrals
 #: whose cost grows with u): beyond it an answer takes minutes, and the input is refused.
@@ -59,6 +61,9 @@ C_MAX = 60
 #: function and density at one point (docs/critical_output.md §4).
 PERP_DIMENSIONS = (2, 4)
 
+#: Routes of :func:`output_cdf`; ``first_point`` is for d = 3 only (docs/critical_output.md §8.3).
+ROUTES = ("gil_pelaez", "bromwich", "first_point")
+
 
 @dataclasses.dataclass(frozen=True)
 class OutputCDF(Result):
@@ -66,10 +71,12 @@ class OutputCDF(Result):
 
     - ``cdf``: the value P(· ≤ x), an mpf carrying the requested digits.
     - ``x``: the argument as read (mpf).
-    - ``route``: ``"gil_pelaez"``, ``"bromwich"`` (normal part) or ``"projection"`` (tangential norm).
-    - ``cutoff``: U, the end of the outer integral over u.
+    - ``route``: ``"gil_pelaez"``, ``"bromwich"``, ``"first_point"`` (normal part) or ``"projection"`` (tangential
+      norm).
+    - ``cutoff``: U, the end of the outer integral over u (``first_point``: the largest over its inner inversions).
     - ``tail_bound``: the largest measured |integrand| × u on [U/2, U] (the neglected tail is of this order).
-    - ``outer_nodes``, ``outer_error``: nodes and predicted relative error of the outer trapezoid rule.
+    - ``outer_nodes``, ``outer_error``: nodes and predicted relative error of the outer trapezoid rule
+      (``first_point``: all nodes of the inner inversions, and the difference of its two Gauss–Legendre rules in r).
     - ``seconds``: wall time.
     - ``significant_digits``: the significant digits ``cdf`` carries: the requested ones, fewer only for a value in
       the far lower tail that the refinement could not resolve (the error is absolute; 0 means |cdf| is below the
@@ -261,9 +268,10 @@ def _cutoff(bound, digits: int, what: str) -> tuple[float, object]:
     raise InputError(f"{what}: its characteristic function decays too slowly here (|phi(u)| = "
                      f"{mpmath.nstr(worst, 3)} at u = {U_MAX}; for d = 3 it falls like u^(-1-1/lambda)), so the "
                      f"inversion would need u beyond {U_MAX} (minutes to hours); supported: inputs whose transform "
-                     "is below 10^-(digits+2) by u = 512 (e.g. d = 3 with lambda <= 0.15, d = 5 with lambda <= 1.25, "
-                     "d = 9 with lambda <= 2; docs/critical_output.md §6); the order-statistics Monte Carlo "
-                     "(attnlimits simulate) samples the law elsewhere")
+                     "is below 10^-(digits+2) by u = 512 (at 12 digits near the median: d = 3 with lambda <= 0.25, "
+                     "d = 4 with lambda <= 0.5, d = 5 with lambda <= 1.25, d = 9 with lambda <= 2; d = 2 never; "
+                     "docs/critical_output.md §6; why d = 2 and d = 3 at lambda of order one are out of reach: "
+                     "§8); the order-statistics Monte Carlo (attnlimits simulate) samples the law elsewhere")
 
 
 def _outer(integrand, U: float, digits: int):
@@ -327,7 +335,8 @@ def output_cdf(alpha, lam, x, digits: int = 15, route: str = "gil_pelaez") -> Ou
     """P(N ≤ x) for the limit N = Σ_j W_j S_j of (κn)^{1/α}(1 − ⟨q, y⟩) (docs/critical_output.md §2–§3).
 
     ``route="gil_pelaez"`` inverts the atom-free transform on the real line; ``"bromwich"`` on the line
-    Re s = σ = 1/(1 + λx) of the Laplace transform E e^{−sZ}: the two share the v-integrals only. Both deliver
+    Re s = σ = 1/(1 + λx) of the Laplace transform E e^{−sZ}: the two share the v-integrals only; ``"first_point"``
+    (d = 3 only) integrates P(N' ≤ r) against the density of the first point (docs/critical_output.md §8.3). All deliver
     ``digits`` significant digits: a value below 1/10 is recomputed with as many more digits as it has leading
     zeros (the inversion's error is absolute). d = 9 (α = 4), λ = 1: N is near 4 (E N = E_normal ≈ 4.0):
 
@@ -337,8 +346,12 @@ def output_cdf(alpha, lam, x, digits: int = 15, route: str = "gil_pelaez") -> Ou
     ('0.47863174', 8.0, 8)
     """
     t0 = time.time()
-    route = choice(route, "route", ("gil_pelaez", "bromwich"))
+    route = choice(route, "route", ROUTES)
     a, la, xv = _read(alpha, lam, x)
+    if route == "first_point" and a != 1:
+        raise InputError(f"route first_point is for d = 3 (alpha = 1) only, where the gaps after the first point "
+                         f"form a Poisson process independent of it (docs/critical_output.md §8.3); alpha = "
+                         f"{mpmath.nstr(a, 8)} here: use route gil_pelaez or bromwich")
     if xv == 0:
         return OutputCDF(mpmath.mpf(0), xv, route, 0.0, mpmath.mpf(0), 0, mpmath.mpf(0), time.time() - t0, digits,
                          mpmath.mpf(0))
@@ -354,7 +367,10 @@ def output_cdf(alpha, lam, x, digits: int = 15, route: str = "gil_pelaez") -> Ou
         if more > 4 * digits + 60:
             break
         try:
-            check_supported(a, la, xv, more)
+            if route == "first_point":
+                _first_point_check(a, la, xv, more)
+            else:
+                check_supported(a, la, xv, more)
         except InputError:
             break
         with working_digits(more), arb_digits(more):
@@ -369,6 +385,8 @@ def output_cdf(alpha, lam, x, digits: int = 15, route: str = "gil_pelaez") -> Ou
 
 def _normal(a, la, xv, digits: int, route: str):
     """(P(N ≤ x), U, tail, DEResult) at the current precision, ``digits`` absolute."""
+    if route == "first_point":
+        return _first_point(a, la, xv, digits)
     U = check_supported(a, la, xv, digits)
     model = _Model(a, la, la * xv)
     if route == "gil_pelaez":
@@ -396,6 +414,89 @@ def _normal(a, la, xv, digits: int, route: str):
         value = res.value / arb.pi()
     tail = _normal_bound(model, sigma)(U)
     return _to_mpf(value), U, tail, res
+
+
+# ------------------------------------------------------------------ d = 3 through the first point
+
+
+def _shifted_transform(model: _Model, b):
+    """w ↦ E e^{iwZ'}, Z' = −b + Σ_j f(v_j) (the first point at v = 0 and the Poisson points after it, f with c = b):
+    e^{−iwb} e^{L_P + I_Y − Λ(b)} (docs/critical_output.md §8.3). No atom: Z' has infinitely many terms."""
+    bb = arb(b) if not isinstance(b, arb) else b
+
+    def psi(w: acb, u: float) -> acb:
+        iy = model.I_Y(w) if model.c > 0 else acb(0)
+        return (acb(0, -1) * w * bb + model.L_P(w, u) + iy - model.Lam_c).exp()
+    return psi
+
+
+def _first_point_cutoff(la, r, digits: int, what: str):
+    b = la * r
+    model = _Model(mpmath.mpf(1), la, b)
+    psi = _shifted_transform(model, _arb_of(b))
+    return _cutoff(lambda u: _abs(psi(acb(u), u)), digits, what), model, psi
+
+
+def _arb_of(v) -> arb:
+    return arb(mpmath.nstr(v, mpmath.mp.dps + 5, strip_zeros=False)) if not isinstance(v, arb) else v
+
+
+def _first_point_check(a, la, xv, digits: int):
+    """Refuse at once (10 guard digits, two transform ladders) where the inner cutoff would exceed U_MAX."""
+    with mpmath.workdps(digits + 10):
+        old = ctx.prec
+        ctx.prec = bits_for(digits + 10)
+        try:
+            shown = f"route first_point at lambda = {mpmath.nstr(la, 8)}, x = {mpmath.nstr(xv, 8)}"
+            for r in (xv, xv / 2):
+                _first_point_cutoff(la, r, digits, f"P(N <= x) by {shown}")
+        finally:
+            ctx.prec = old
+
+
+def _first_point_inner(la, r, digits: int):
+    """P(N' ≤ r) = P(Z' ≤ 0) by Gil-Pelaez, with E Z' = −b + (1 − b)/λ (α = 1, b = λr): (value, U, nodes,
+    the measured |transform| bound on [U/2, U])."""
+    b = la * r
+    (U, worst), _model, psi = _first_point_cutoff(la, r, digits, f"P(N' <= r) at r = {mpmath.nstr(r, 8)}")
+    ba = _arb_of(b)
+    g0 = -ba + (1 - ba) / _arb_of(la)
+
+    def integrand(s):
+        if s == 0:
+            return g0 / 2
+        return psi(acb(s), float(s.mid())).imag / s
+
+    res = _outer(integrand, U, digits)
+    return arb(1) / 2 - res.value / arb.pi(), U, res.nodes, worst
+
+
+def _first_point(a, la, xv, digits: int):
+    """P(N ≤ x) = ∫_0^x e^{−(x−r)} P(N' ≤ r) dr (α = 1; docs/critical_output.md §8.3) by Gauss–Legendre with
+    n = max(16, 2·digits), n + 8, ... nodes on [0, x] (at most four rules, until two successive ones differ by less
+    than 10^{−digits−2}): the value of the last rule, the last difference as the error."""
+    from types import SimpleNamespace
+
+    from attnlimits.numerics.quadrature.gauss_panels import gl_rule
+
+    _first_point_check(a, la, xv, digits)
+    xa = _arb_of(xv)
+    vals, Umax, nodes, tail = [], 0.0, 0, mpmath.mpf(0)
+    n0 = max(16, 2 * digits)
+    tol = mpmath.mpf(10) ** (-digits - 2)
+    for n in (n0, n0 + 8, n0 + 16, n0 + 24):
+        if len(vals) >= 2 and _abs(vals[-1] - vals[-2]) < tol:
+            break
+        g = gl_rule(n)
+        tot = arb(0)
+        for t, w in zip(g.x, g.w):
+            r = xa * (t + 1) / 2
+            F, U, k, worst = _first_point_inner(la, _to_mpf(r), digits)
+            Umax, nodes, tail = max(Umax, U), nodes + k, max(tail, worst)
+            tot += w * (r - xa).exp() * F
+        vals.append(tot * xa / 2)
+    err = _abs(vals[-1] - vals[-2])
+    return _to_mpf(vals[-1]), Umax, tail, SimpleNamespace(nodes=nodes, error=err)
 
 
 # ------------------------------------------------------------------ the tangential norm
