@@ -99,7 +99,7 @@ BASE = {
     "critical_output.output_cdf": dict(alpha="2", lam="1", x="2", digits=8),
     "critical_output.perp_cdf": dict(alpha="1.5", lam="0.25", x="1", digits=8),
     "finite_output.exact_output": dict(n=10, d=3, beta="2", digits=6),
-    "finite_output.exact_output_d3": dict(n=10, beta="2", digits=6),
+    "finite_output.exact_output_d3": dict(n=3, beta="2", digits=6),
     "finite_output.nearest_distance_moments": dict(n=10, d=3, digits=6),
     "finite_output.check_output_range": dict(n=10, d=3, beta="2", digits=6),
     "validity.validity": dict(n=10, d=3, beta="2", digits=3),

@@ -68,7 +68,7 @@ CASES = [
     ("law critical --alpha 1 --kappa {X} --c 1", True),
     ("law critical --alpha 1 --kappa 0.5 --c {X}", True),
     ("law critical --d 3 --lam 1 --cdf-w {X}", True),
-    ("law score --law gaussian --n 100 --beta {X}", False),
+    ("law score --law gaussian --n 100 --beta {X}", True),
     ("law score --law gaussian --c {X}", False),
     ("law score --law beta:2,3 --lam {X}", False),
     ("law critical --d 9 --lam 1 --cdf-output {X}", True),

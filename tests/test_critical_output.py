@@ -163,6 +163,7 @@ def test_thirty_digit_x_arrives():
     assert a.cdf != b.cdf and 0 < b.cdf - a.cdf < mpmath.mpf(10) ** -23
 
 
+@pytest.mark.slow  # tens of seconds: run with -m slow
 def test_unresolved_lower_tail_is_reported_not_invented():
     # far below the bulk (d = 9, lambda = 1, x = 0.05: N <= x needs no key between 0.05 and ~10, probability far
     # below 10^-100) the refinement cannot resolve the value: cdf = 0 with 0 significant digits and its bound

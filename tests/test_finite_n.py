@@ -20,6 +20,7 @@ def test_two_keys_d3_closed_form(assert_digits):
     assert_digits(F.exact_E_W1(2, 3, beta, 15), ref, 14)
 
 
+@pytest.mark.slow  # tens of seconds: run with -m slow
 def test_two_keys_d3_deep_supercritical(assert_digits):
     # β = 5000 with two keys: log(1/T) spreads over [0, 2β], the split outer rule's case.
     # reference: the same one-dimensional closed form, by mpmath.quad with breaks at the 1/β scale

@@ -138,6 +138,7 @@ def _logistic_forms(beta, kernel, breaks):
     return w1, w2, h
 
 
+@pytest.mark.slow  # tens of seconds: run with -m slow
 def test_two_gaussian_scores_closed_forms(assert_digits):
     # reference: X_1 − X_2 ~ N(0, 2): |Z| has density 2 φ(z/√2)/√2 on (0, ∞)
     with mpmath.workdps(35):
