@@ -37,7 +37,7 @@ from attnlimits.numerics.quadrature.campbell import FiniteIntensity, sweep
 from attnlimits.numerics.quadrature.double_exponential import de_integrate_split, outer_log_integral
 from attnlimits.numerics.quadrature.gauss_panels import to_mpf as arb_to_mpf
 from attnlimits.numerics.results import Result, json_value
-from attnlimits.numerics.special.incomplete_gamma import ein
+from attnlimits.numerics.special.incomplete_gamma import ein, lower_gamma_2
 from attnlimits.theory.validation import InputError, count, dimension, integer, positive_real, to_mpf
 
 __all__ = ["OutputFunctionals", "exact_output", "exact_output_d3", "nearest_distance_moments", "check_output_range",
@@ -415,19 +415,6 @@ def exact_output_d3(n, beta, digits: int = 12, *, k_max: int = 0) -> OutputFunct
         bb = 2 * b
         logET = mpmath.log(n) + mpmath.log(-mpmath.expm1(-bb) / bb)
         ET = mpmath.exp(logET)
-        eps = mpmath.mpf(10) ** (-mpmath.mp.dps)
-
-        def lower_gamma2(z):
-            # γ(2, z) = 1 − (1 + z) e^{−z}, by its series for small z (no cancellation)
-            if z < 1:
-                term = z * z / 2
-                tot, k = term, 2
-                while abs(term) > eps * tot:
-                    term *= -z / (k + 1)
-                    tot += term * k
-                    k += 1
-                return tot
-            return 1 - (1 + z) * mpmath.exp(-z)
 
         # antiderivatives of log u e^{−u} and u log u e^{−u}, −log u e^{−u} − E_1(u) and
         # −(1 + u) log u e^{−u} − E_1(u) − e^{−u}, rewritten with E_1 = Ein − γ − log u (DLMF 6.2.4) so that
@@ -436,7 +423,7 @@ def exact_output_d3(n, beta, digits: int = 12, *, k_max: int = 0) -> OutputFunct
             return mpmath.euler - mpmath.log(u) * mpmath.expm1(-u) - ein(u)
 
         def anti2(u):
-            return mpmath.euler - 1 + mpmath.log(u) * lower_gamma2(u) - ein(u) - mpmath.expm1(-u)
+            return mpmath.euler - 1 + mpmath.log(u) * lower_gamma_2(u) - ein(u) - mpmath.expm1(-u)
 
         memo = {}
 
@@ -450,10 +437,10 @@ def exact_output_d3(n, beta, digits: int = 12, *, k_max: int = 0) -> OutputFunct
             # e^{−u0} − e^{−t} = e^{−u0} (1 − e^{−(t − u0)}) without cancellation
             d1 = mpmath.exp(-u0) * -mpmath.expm1(-(t - u0))
             M1 = n * d1 / (bb * t)
-            M2 = n * (lower_gamma2(t) - lower_gamma2(u0)) / (bb * t * t)
+            M2 = n * (lower_gamma_2(t) - lower_gamma_2(u0)) / (bb * t * t)
             # log(t/u) = v ∈ [0, b]: ∫ v e^{−v}… written as the integral of log(t/u) u^k e^{−u} du/u
             Mv = n * (lt * d1 - (anti1(t) - anti1(u0))) / (bb * t)
-            g2 = lower_gamma2(t) - lower_gamma2(u0)
+            g2 = lower_gamma_2(t) - lower_gamma_2(u0)
             Mve2 = n * (lt * g2 - (anti2(t) - anti2(u0))) / (bb * t * t)
             # ∫ log²(t/u) u e^{−u} du = lt² g2 − 2 lt ∫ log u · u e^{−u} du + ∫ log² u · u e^{−u} du
             Mv2e2 = n * (lt * lt * g2 - 2 * lt * (anti2(t) - anti2(u0)) + _log2_gamma2(t) - _log2_gamma2(u0)) / (bb * t * t)

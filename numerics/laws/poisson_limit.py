@@ -45,7 +45,7 @@ from attnlimits.numerics.quadrature.gauss_panels import to_mpf
 from attnlimits.numerics.laws.weight_functionals import WeightFunctionals
 from attnlimits.numerics.precision import (GUARD_DIGITS as GUARD, arb_digits, bits_for, check_digits, precise,
                                            working_digits)
-from attnlimits.numerics.special.incomplete_gamma import dickman_tail, ein, scaled_upper_gamma_table
+from attnlimits.numerics.special.incomplete_gamma import dickman_tail, ein, lower_gamma_2, scaled_upper_gamma_table
 from attnlimits.theory.validation import InputError, choice, integer, positive_real, real
 from attnlimits.theory.validation import to_mpf as read_mpf
 
@@ -788,20 +788,7 @@ def alpha1_functionals(lam, digits: int = 30) -> WeightFunctionals:
 
     w1 = size * mpmath.quad(w1_integrand, [b for b in brk if b <= 7] + [7])
 
-    def k2(t):
-        # 1 − (1+t)e^{−t} = Σ_{k≥2} (−1)^k (k−1) t^k/k!, summed directly for small t (no cancellation)
-        if t < 1:
-            eps = mpmath.eps
-            term = t * t / 2
-            tot, k = term, 2
-            while abs(term) > eps * tot:
-                term *= -t / (k + 1)
-                tot += term * k
-                k += 1
-            return tot
-        return 1 - (1 + t) * mpmath.exp(-t)
-
-    s2 = th * size * mpmath.quad(lambda s: mpmath.exp(-th * ein(mpmath.exp(s))) * k2(mpmath.exp(s)) / size, brk)
+    s2 = th * size * mpmath.quad(lambda s: mpmath.exp(-th * ein(mpmath.exp(s))) * lower_gamma_2(mpmath.exp(s)) / size, brk)
     logT = mpmath.quad(lambda s: mpmath.exp(-mpmath.exp(s)) - mpmath.exp(-th * ein(mpmath.exp(s))), brk)
     wv = th * mpmath.quad(lambda s: mpmath.exp(-th * ein(mpmath.exp(s))) * ein(mpmath.exp(s)), brk)
     return WeightFunctionals(E_W1=w1, E_sum_W2=s2, E_log_T=logT, E_sum_Wv=wv, E_entropy=wv + logT, E_normal=wv / lam,

@@ -14,12 +14,15 @@
     and of d = 3 keys (docs/mathematics.md §8). The series is summed for z < 2; beyond, where its terms
     cancel, Ein(z) = E_1(z) + log z + γ (DLMF 6.2.4).
 
+``lower_gamma_2(z)``  γ(2, z) = 1 − (1 + z) e^{−z} = Σ_{k≥2} (−1)^k (k − 1) z^k/k! (DLMF 8.7.1), summed directly for
+    z < 1, where the closed form cancels (the finite-n output at d = 3 and the α = 1 Poisson limit).
+
 ``dickman_tail(theta, x)``  e^{−γθ} x^θ/Γ(1 + θ), the generalised Dickman law GD(θ) at x ≤ 1 (P(R < x), R the
     sum of the other weights over the largest one in the α = 1 Poisson limit, θ = 1/λ; docs/mathematics.md §4),
     formed from its logarithm with log10 |log| extra digits, so that a tail far below the double range
     (θ = 10^300: P ~ 1/Γ(10^300)) keeps every digit of its mantissa.
 
-All three work at the caller's precision (Arb's ``ctx.prec`` for the table, mpmath's ``mp.prec`` for ``ein``):
+All of them work at the caller's precision (Arb's ``ctx.prec`` for the table, mpmath's ``mp.prec`` for ``ein``):
 they are called inside the working precision of the laws that use them.
 """
 from __future__ import annotations
@@ -29,7 +32,7 @@ import math
 import mpmath
 from flint import arb
 
-__all__ = ["scaled_upper_gamma_table", "ein", "dickman_tail"]
+__all__ = ["scaled_upper_gamma_table", "ein", "lower_gamma_2", "dickman_tail"]
 
 
 def scaled_upper_gamma_table(alpha: arb, xs) -> list:
@@ -82,6 +85,26 @@ def ein(z):
             k += 1
         return tot
     return mpmath.e1(z) + mpmath.log(z) + mpmath.euler
+
+
+def lower_gamma_2(z):
+    """γ(2, z) = 1 − (1 + z) e^{−z} for real z ≥ 0 at the current mpmath precision, by its series for z < 1 (no
+    cancellation) and the closed form beyond (module docstring).
+
+    >>> import mpmath
+    >>> mpmath.nstr(lower_gamma_2(mpmath.mpf("1e-10")), 15), mpmath.nstr(mpmath.gammainc(2, 0, mpmath.mpf("1e-10")), 15)
+    ('4.99999999966667e-21', '4.99999999966667e-21')
+    """
+    if z < 1:
+        eps = mpmath.eps
+        term = z * z / 2
+        tot, k = term, 2
+        while abs(term) > eps * tot:
+            term *= -z / (k + 1)
+            tot += term * k
+            k += 1
+        return tot
+    return 1 - (1 + z) * mpmath.exp(-z)
 
 
 def dickman_tail(theta, x):
