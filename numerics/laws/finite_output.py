@@ -41,7 +41,7 @@ from attnlimits.numerics.special.incomplete_gamma import ein, lower_gamma_2
 from attnlimits.theory.validation import InputError, count, dimension, integer, positive_real, to_mpf
 
 __all__ = ["OutputFunctionals", "exact_output", "exact_output_d3", "nearest_distance_moments", "check_output_range",
-           "MAX_KEYS", "MAX_DIMENSION", "MAX_OUTPUT_DIGITS", "MAX_LAMBDA", "MAX_BETA", "K_MAX"]
+           "UniformKeys", "output_from_keys", "MAX_KEYS", "MAX_DIMENSION", "MAX_OUTPUT_DIGITS", "MAX_LAMBDA", "MAX_BETA", "K_MAX"]
 
 #: Largest n: the powers (1 − x)^{n−1} need log10 n guard digits; 10^18 keys cost 12 more digits than 10^6.
 MAX_KEYS = 10 ** 18
@@ -182,6 +182,33 @@ def check_output_range(n, d, beta, digits=15) -> None:
                              f"(attnlimits law supercritical), and law finite without --output gives E_W1, E_sum_W2")
 
 
+class UniformKeys:
+    """The key law of :func:`exact_output`: n uniform keys on S^{d−1}. A key law for :func:`output_from_keys` is any
+    object with these four members (docs/output.md §1): ``model(n, beta)`` the intensity of v = βD (an object of
+    the interface of ``numerics.quadrature.campbell.FiniteIntensity``), ``log_mean_T(n, b)`` = log E Σ e^{−βD_i},
+    ``edge_matters(n, beta, bits)`` (whether the far end v = 2β carries structure at ``bits`` bits) and
+    ``small_beta_scale`` (s: at small β the difference M_1 − M_v/β that gives E⟨q, y⟩ cancels log10(s/β) digits;
+    2d for uniform keys, where E⟨q, y⟩ ≈ β(1 − 1/n)/d).
+
+    >>> keys = UniformKeys(3)
+    >>> float(keys.log_mean_T(1, mpmath.mpf(0)))   # E e^{0} = 1
+    0.0
+    """
+
+    def __init__(self, d: int):
+        self.d = d
+        self.small_beta_scale = 2 * d
+
+    def model(self, n, beta):
+        return FiniteIntensity(n, self.d, beta)
+
+    def log_mean_T(self, n, b):
+        return _log_mean_T(n, self.d, b)
+
+    def edge_matters(self, n, beta, bits):
+        return _edge_matters(n, self.d, beta, bits)
+
+
 def _log_mean_T(n, d, b):
     """log E T, E T = n e^{−β} ₀F₁(; d/2; β²/4) (docs/mathematics.md §2.5), without overflow for large β."""
     if b > 50 * d + 1000:
@@ -203,7 +230,7 @@ def _edge_matters(n: int, d: int, beta: float, bits: int) -> bool:
     return p > 0 and n * math.log(p) > -bits * math.log(2)
 
 
-def _outer_rule(model, n, d, b, logET):
+def _outer_rule(model, keys, n, b, logET):
     """The outer integral ∫ f(s) ds, s = log t, as a function of (integrand, digits): centred at −log E T, cut
     where every integrand is below the working precision, split at 2β deep in the supercritical regime with few
     keys (the plan of docs/mathematics.md §8.2)."""
@@ -219,7 +246,7 @@ def _outer_rule(model, n, d, b, logET):
     # the Frullani kernel (1 + t E T/m)^{−m} of E log T is below 10^{−dps−5} from c + log m + (dps + 5) ln 10/m on
     hi = max(hi, c + 10, c + math.log(KERNEL_M) + (mpmath.mp.dps + 5) * math.log(10) / KERNEL_M)
     if hi - c > 3 * (c - lo):
-        centers = [c] + ([2 * b] if hi > 2 * b and _edge_matters(n, d, float(b), bits) else [])
+        centers = [c] + ([2 * b] if hi > 2 * b and keys.edge_matters(n, float(b), bits) else [])
         return lambda f, dg: de_integrate_split(f, centers=centers, lo=lo, hi=hi, digits=dg)
     return lambda f, dg: outer_log_integral(f, c, lo, hi, dg)
 
@@ -261,11 +288,27 @@ def exact_output(n, d, beta, digits: int = 15, *, k_max: int = K_MAX, variance: 
     b = to_mpf(beta)
     if n == 1:
         return OutputFunctionals(**_one_key(d, b, k_max), n=n, d=d, beta=b, seconds=time.perf_counter() - t0)
+    return output_from_keys(UniformKeys(d), n, beta, digits, k_max=k_max, variance=variance, entropy=entropy,
+                            n_nodes=n_nodes, d=d, t0=t0)
+
+
+def output_from_keys(keys, n: int, beta, digits: int = 15, *, k_max: int = K_MAX, variance: bool = True,
+                     entropy: bool = True, n_nodes: int = 24, d=None, t0=None) -> OutputFunctionals:
+    """The functionals of :func:`exact_output` for n i.i.d. keys of a law ``keys`` (the interface of
+    :class:`UniformKeys`) whose perpendicular parts are centred given D (docs/output.md §1). The caller checks
+    (n ≥ 2, β, digits) and its range; ``d`` is recorded in the result.
+
+    >>> r = output_from_keys(UniformKeys(3), 2, 2, 10, k_max=1, variance=False)
+    >>> mpmath.nstr(r.E_inner, 10)    # as exact_output(2, 3, 2) above
+    '0.2335670559'
+    """
+    t0 = time.perf_counter() if t0 is None else t0
+    b = to_mpf(beta)
     # log10 n + 5 digits: the powers exp((n − 1) log1p(−x)) multiply the relative error of x by n, and the
     # centred variance cancels ~log10 n digits inside M_{(D−c)e^{−v}}; small β: E⟨q, y⟩ ≈ β(1 − 1/n)/d is the
     # difference of M_1 and M_v/β, which cancel in log10(d/β) digits
-    guard = int(math.log10(n)) + 5 + max(0, int(math.ceil(math.log10(max(1.0, 2 * d / float(b))))))
-    vals, nodes, err = _panel_route(n, d, beta, digits, guard, k_max, n_nodes, variance=variance)
+    guard = int(math.log10(n)) + 5 + max(0, int(math.ceil(math.log10(max(1.0, keys.small_beta_scale / float(b))))))
+    vals, nodes, err = _panel_route(keys, n, beta, digits, guard, k_max, n_nodes, variance=variance)
     H = vals["E_entropy"]
     big = max(abs(vals["E_sum_Wv"]), abs(vals["E_log_T"]))
     if not entropy:
@@ -273,21 +316,21 @@ def exact_output(n, d, beta, digits: int = 15, *, k_max: int = K_MAX, variance: 
     elif H != 0 and big > 10 * abs(H):
         # deep supercritical: E Σ w v ≈ −E log T ≈ β D_(1), E H → 0; redo the two at the digits they lose
         lost = int(math.ceil(float(mpmath.log10(big / abs(H))))) + 1
-        v2, nodes2, err2 = _panel_route(n, d, beta, digits + lost, guard + lost, 0, n_nodes, only_entropy=True)
+        v2, nodes2, err2 = _panel_route(keys, n, beta, digits + lost, guard + lost, 0, n_nodes, only_entropy=True)
         vals.update({k: v2[k] for k in ("E_entropy", "E_log_T")})
         nodes, err = max(nodes, nodes2), max(err, err2)
     return OutputFunctionals(**vals, n=n, d=d, beta=b, outer_nodes=nodes, outer_error=err,
                              seconds=time.perf_counter() - t0)
 
 
-def _panel_route(n, d, beta, digits, guard, k_max, n_nodes, only_entropy=False, variance=True):
+def _panel_route(keys, n, beta, digits, guard, k_max, n_nodes, only_entropy=False, variance=True):
     """The outer integrals of :func:`exact_output` (two passes: the variance is centred at the first pass's
     E Σ w D). Returns (values, outer nodes, outer error)."""
     with working_digits(digits + guard), arb_digits(digits + guard):
         b = to_mpf(beta)
         ba = arb(b)
-        model = FiniteIntensity(n, d, ba)
-        logET = _log_mean_T(n, d, b)
+        model = keys.model(n, ba)
+        logET = keys.log_mean_T(n, b)
         ET = arb(mpmath.exp(logET))
         memo = {}
 
@@ -320,7 +363,7 @@ def _panel_route(n, d, beta, digits, guard, k_max, n_nodes, only_entropy=False, 
                 out += [tt * Ik for Ik in r["I"]]
             return [arb_to_mpf(y) for y in out]
 
-        integrate = _outer_rule(model, n, d, b, logET)
+        integrate = _outer_rule(model, keys, n, b, logET)
         r1 = integrate(first, digits + 2)
         v = r1.value
         gap = v[0]
