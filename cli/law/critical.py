@@ -33,9 +33,10 @@ def register(sub):
                         "than 12 terms of its expansion and is refused")
     p.add_argument("--cdf-output", action="append", default=None, metavar="X",
                    help="also P(N <= x) for the limit N = sum_j W_j S_j of (kappa n)^{1/alpha}(1 - <q, y>), x >= 0 "
-                        "(repeatable, or a comma list); adds P_output_le (Gil-Pelaez inversion of Campbell's "
-                        "transform, numerics.laws.critical_output; docs/critical_output.md). Refused at once where "
-                        "the transform decays too slowly (d = 3 with lambda above about 0.15, d = 5 above 1.25, ...)")
+                        "(repeatable, or a comma list); adds P_output_le, each entry with its route: Gil-Pelaez "
+                        "inversion of Campbell's transform where it is in range, else the real-space route (at most "
+                        "10 digits, 0.05 <= lambda <= 20; numerics.laws.critical_output; docs/critical_output.md "
+                        "§6, §9). Refused at once beyond both")
     p.add_argument("--cdf-perp", action="append", default=None, metavar="X",
                    help="also P(R <= x) for the limit R = |sum_j W_j sqrt(2 S_j) U_j| of (kappa n)^{1/(2 alpha)} "
                         "|P_perp y|, x >= 0, d = 2 and d = 4 (repeatable, or a comma list); adds P_perp_le "
@@ -103,8 +104,7 @@ def run(args) -> int:
     if cdf_out or cdf_perp:
         from attnlimits.numerics.laws import critical_output as CO
         # a few transform values per x (well under a second each): refuse before the functionals are computed
-        for x in cdf_out:
-            CO.check_supported(prm.alpha, prm.lam, x, k)
+        out_routes = [CO.choose_route(prm.alpha, prm.lam, x, k) for x in cdf_out]
         for x in cdf_perp:
             CO.check_supported(prm.alpha, prm.lam, x, k, which="perp")
     out = {"alpha": decimal_string(prm.alpha, k), "lambda": decimal_string(prm.lam, k),
@@ -132,12 +132,15 @@ def run(args) -> int:
                           for wt in cdf_ws]
         if not args.json:
             out["P_W1_le"] = {d["w"]: d["value"] for d in out["P_W1_le"]}
-    for key, xs, fn in (("P_output_le", cdf_out, "output_cdf"), ("P_perp_le", cdf_perp, "perp_cdf")):
-        if xs:
-            # x goes in as the user's text (or exact ratio), read by the law at its working precision
-            out[key] = [_cdf_entry(getattr(CO, fn)(prm.alpha, prm.lam, x, k), x, k) for x in xs]
-            if not args.json:
-                out[key] = {d["x"]: d["value"] for d in out[key]}
+    # x goes in as the user's text (or exact ratio), read by the law at its working precision
+    if cdf_out:
+        out["P_output_le"] = [dict(_cdf_entry(CO.output_cdf(prm.alpha, prm.lam, x, k, route=rt), x, k), route=rt)
+                              for x, rt in zip(cdf_out, out_routes)]
+    if cdf_perp:
+        out["P_perp_le"] = [_cdf_entry(CO.perp_cdf(prm.alpha, prm.lam, x, k), x, k) for x in cdf_perp]
+    for key in ("P_output_le", "P_perp_le"):
+        if key in out and not args.json:
+            out[key] = {d["x"]: d["value"] for d in out[key]}
     out["route"] = args.route
     if args.route == "campbell":
         out["inner"] = engine  # the inner integrals: "panels" in v or "series" in t (E T large)

@@ -44,7 +44,7 @@ from attnlimits.numerics.results import Result
 from attnlimits.theory.validation import InputError, choice, positive_real, real
 from attnlimits.theory.validation import to_mpf as read_mpf
 
-__all__ = ["OutputCDF", "ROUTES", "check_supported", "output_cdf", "perp_cdf", "U_MAX"]
+__all__ = ["OutputCDF", "ROUTES", "REAL_SPACE_LAMBDA", "check_supported", "choose_route", "output_cdf", "perp_cdf", "U_MAX"]
 
 #: Largest cutoff of the outer integral (about 4 U integrand values, each two or three adaptive v-integrals
 #: whose cost grows with u): beyond it an answer takes minutes, and the input is refused.
@@ -61,8 +61,14 @@ C_MAX = 60
 #: function and density at one point (docs/critical_output.md §4).
 PERP_DIMENSIONS = (2, 4)
 
-#: Routes of :func:`output_cdf`; ``first_point`` is for d = 3 only (docs/critical_output.md §8.3).
-ROUTES = ("gil_pelaez", "bromwich", "first_point")
+#: Routes of :func:`output_cdf`; ``first_point`` is for d = 3 only (docs/critical_output.md §8.3); ``real_space``
+#: (docs/critical_output.md §9) gives at most ``critical_output_real.MAX_DIGITS`` digits; ``auto`` takes
+#: ``gil_pelaez`` where its cutoff is in range and ``real_space`` elsewhere (:func:`choose_route`).
+ROUTES = ("auto", "gil_pelaez", "bromwich", "first_point", "real_space")
+
+#: λ range of the real-space route: its panels grow like 1/λ (d = 3, λ = 0.05: 30 s) and its kinks sharpen with
+#: λ (docs/critical_output.md §9.3).
+REAL_SPACE_LAMBDA = (0.05, 20)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,8 +77,8 @@ class OutputCDF(Result):
 
     - ``cdf``: the value P(· ≤ x), an mpf carrying the requested digits.
     - ``x``: the argument as read (mpf).
-    - ``route``: ``"gil_pelaez"``, ``"bromwich"``, ``"first_point"`` (normal part) or ``"projection"`` (tangential
-      norm).
+    - ``route``: ``"gil_pelaez"``, ``"bromwich"``, ``"first_point"``, ``"real_space"`` (normal part) or
+      ``"projection"`` (tangential norm).
     - ``cutoff``: U, the end of the outer integral over u (``first_point``: the largest over its inner inversions).
     - ``tail_bound``: the largest measured |integrand| × u on [U/2, U] (the neglected tail is of this order).
     - ``outer_nodes``, ``outer_error``: nodes and predicted relative error of the outer trapezoid rule
@@ -271,7 +277,7 @@ def _cutoff(bound, digits: int, what: str) -> tuple[float, object]:
                      "is below 10^-(digits+2) by u = 512 (at 12 digits near the median: d = 3 with lambda <= 0.25, "
                      "d = 4 with lambda <= 0.5, d = 5 with lambda <= 1.25, d = 9 with lambda <= 2; d = 2 never; "
                      "docs/critical_output.md §6; why d = 2 and d = 3 at lambda of order one are out of reach: "
-                     "§8); the order-statistics Monte Carlo (attnlimits simulate) samples the law elsewhere")
+                     "§8); with digits <= 10 the real-space route answers for 0.05 <= lambda <= 20 (docs/critical_output.md §9)")
 
 
 def _outer(integrand, U: float, digits: int):
@@ -330,15 +336,68 @@ def check_supported(alpha, lam, x, digits: int = 15, which: str = "output") -> f
             ctx.prec = old
 
 
+def _check_real_space(a, la, digits: int) -> None:
+    from attnlimits.numerics.laws.critical_output_real import MAX_DIGITS
+
+    lo, hi = REAL_SPACE_LAMBDA
+    if digits > MAX_DIGITS:
+        raise InputError(f"digits = {digits}: the real-space route of the output law works in double precision and "
+                         f"gives at most {MAX_DIGITS} digits (docs/critical_output.md §9); ask for --digits "
+                         f"{MAX_DIGITS} or fewer, or use an inversion route where it is in range (§6)")
+    if not lo <= la <= hi:
+        raise InputError(f"lambda = {mpmath.nstr(la, 8)} is beyond the range {lo} <= lambda <= {hi} of the real-space "
+                         f"route of the output law (its panels grow like 1/lambda, its kinks sharpen with lambda; "
+                         f"docs/critical_output.md §9.3); the inversion routes answer at small lambda (§6)")
+
+
+def choose_route(alpha, lam, x, digits: int = 15) -> str:
+    """The route ``auto`` takes for P(N ≤ x): ``gil_pelaez`` where its cutoff is in range (:func:`check_supported`),
+    else ``real_space`` when ``digits`` ≤ 10 and λ in :data:`REAL_SPACE_LAMBDA`, else InputError at once (one
+    line: the supported range, why, what answers). docs/critical_output.md §9.
+
+    >>> choose_route(2, 1, 2, 12), choose_route(1, 1, 1, 10)
+    ('gil_pelaez', 'real_space')
+    """
+    from attnlimits.numerics.precision import check_digits
+
+    digits = check_digits(digits)
+    try:
+        check_supported(alpha, lam, x, digits)
+        return "gil_pelaez"
+    except InputError as e:
+        with mpmath.workdps(digits + 10):
+            a, la, xv = _read(alpha, lam, x)
+        try:
+            _check_real_space(a, la, digits)
+        except InputError:
+            raise e from None
+        return "real_space"
+
+
+def _real_space(a, la, xv, digits: int, t0: float) -> OutputCDF:
+    from attnlimits.numerics.laws.critical_output_real import real_space_output
+
+    _check_real_space(a, la, digits)
+    value, diff = real_space_output(float(a), float(la), float(xv))
+    err = max(diff, 1e-13)   # the passes' difference, floored at the double-precision level they reach (§9.3)
+    sig = 0 if value <= err else min(digits, max(0, int(math.floor(math.log10(0.5 * value / err)))))
+    v = mpmath.mpf(value) if sig else mpmath.mpf(0)
+    return OutputCDF(v, xv, "real_space", None, None, None, mpmath.mpf(diff), time.time() - t0, sig, mpmath.mpf(err))
+
+
 @precise
-def output_cdf(alpha, lam, x, digits: int = 15, route: str = "gil_pelaez") -> OutputCDF:
+def output_cdf(alpha, lam, x, digits: int = 15, route: str = "auto") -> OutputCDF:
     """P(N ≤ x) for the limit N = Σ_j W_j S_j of (κn)^{1/α}(1 − ⟨q, y⟩) (docs/critical_output.md §2–§3).
 
     ``route="gil_pelaez"`` inverts the atom-free transform on the real line; ``"bromwich"`` on the line
     Re s = σ = 1/(1 + λx) of the Laplace transform E e^{−sZ}: the two share the v-integrals only; ``"first_point"``
-    (d = 3 only) integrates P(N' ≤ r) against the density of the first point (docs/critical_output.md §8.3). All deliver
-    ``digits`` significant digits: a value below 1/10 is recomputed with as many more digits as it has leading
-    zeros (the inversion's error is absolute). d = 9 (α = 4), λ = 1: N is near 4 (E N = E_normal ≈ 4.0):
+    (d = 3 only) integrates P(N' ≤ r) against the density of the first point (docs/critical_output.md §8.3);
+    ``"real_space"`` solves for the distribution functions of the two sides of Z in real space and needs no
+    transform (every d ≤ 129, λ in :data:`REAL_SPACE_LAMBDA`, at most 10 digits; docs/critical_output.md §9);
+    ``"auto"`` (the default) takes ``gil_pelaez`` where it is in range, else ``real_space`` (:func:`choose_route`).
+    All deliver ``digits`` significant digits: a value below 1/10 is recomputed with as many more digits as it has
+    leading zeros (the inversion's error is absolute; the real-space route reports the significant digits its
+    absolute error leaves). d = 9 (α = 4), λ = 1: N is near 4 (E N = E_normal ≈ 4.0):
 
     >>> import mpmath
     >>> r = output_cdf(4, 1, 4, digits=8)
@@ -348,6 +407,12 @@ def output_cdf(alpha, lam, x, digits: int = 15, route: str = "gil_pelaez") -> Ou
     t0 = time.time()
     route = choice(route, "route", ROUTES)
     a, la, xv = _read(alpha, lam, x)
+    if route == "auto" and xv != 0:
+        route = choose_route(alpha, lam, x, digits)
+    elif route == "auto":
+        route = "gil_pelaez"
+    if route == "real_space" and xv != 0:
+        return _real_space(a, la, xv, digits, t0)
     if route == "first_point" and a != 1:
         raise InputError(f"route first_point is for d = 3 (alpha = 1) only, where the gaps after the first point "
                          f"form a Poisson process independent of it (docs/critical_output.md §8.3); alpha = "
