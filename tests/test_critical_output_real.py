@@ -17,7 +17,7 @@ import pytest
 
 from attnlimits.numerics.laws import critical_output as CO
 from attnlimits.numerics.laws import critical_output_real as RS
-from attnlimits.numerics.laws.positive_id import JumpMap, graded_breaks, solve_cdf
+from attnlimits.numerics.quadrature.positive_id import JumpMap, graded_breaks, solve_cdf
 from attnlimits.theory.validation import InputError
 
 
@@ -99,7 +99,7 @@ def test_both_sides_against_their_laplace_transforms(alpha, lam, x):
     c = lam * x
     jmax = math.exp(-c - 1)
     G = RS.far_cdf(alpha, lam, c)
-    FY = RS.near_cdf(alpha, lam, c, x)
+    FY = RS.near_cdf(alpha, lam, x)
     for s in (0.3, 3.0):
         assert abs(_laplace(G, s / jmax) - _campbell(alpha, lam, c, s / jmax, True)) < 1e-12
         assert abs(_laplace(FY, s / c) - _campbell(alpha, lam, c, s / c, False)) < 1e-12

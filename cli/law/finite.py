@@ -19,7 +19,11 @@ def register(sub):
                                    "Numbers are read at the working precision: 30-digit decimals keep their digits "
                                    "and ratios such as 10/7 are exact. " + RANGE)
     p.add_argument("--n", type=int_arg("n", low=1), required=True, help="number of keys (scientific notation ok)")
-    p.add_argument("--d", type=dimension_arg, required=True, help="dimension")
+    p.add_argument("--d", type=dimension_arg, required=False, help="dimension (with --keys: from the spec)")
+    p.add_argument("--keys", metavar="SPEC",
+                   help="a key law centred at q for --output (docs/key_law_output.md): uniform:D, vmf:D,KAPPA0, "
+                        "cap:D,RADIUS, subsphere:D,M, vanishing:D,GAMMA; --lam is then on the law's own critical "
+                        "scale (kappa n)^(1/alpha)")
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--beta", type=positive_arg("beta"), help="inverse temperature (decimal or ratio, e.g. 10/7)")
     g.add_argument("--lam", type=positive_arg("lambda"), help="lambda: beta = lambda (kappa_d n)^{1/alpha}")
@@ -41,9 +45,14 @@ def run(args) -> int:
     from attnlimits.numerics.formatting import scientific_string
     from attnlimits.numerics.laws import finite_n as F
     from attnlimits.numerics.precision import check_digits
+    from attnlimits.theory.validation import InputError
 
     k = check_digits(args.digits)
     F.check_range(args.n, k)
+    if args.keys is not None:
+        return _run_keys(args, k)
+    if args.d is None:
+        raise InputError("--d is required (or give --keys SPEC)")
     # beta from lambda carries more digits than exact_finite works with (digits + 15 + log10 n + 5 + log10 beta)
     beta = args.beta if args.beta is not None else F.beta_from_lambda(args.n, args.d, args.lam,
                                                                       k + 40 + int(math.log10(args.n)))
@@ -70,6 +79,35 @@ def _run_output(args, beta, k) -> int:
     r = O.exact_output(args.n, args.d, beta, k)
     out = {"n": str(args.n), "d": str(args.d), "beta": json_value(r.beta, k), "E_W1": json_value(r.E_W1, k),
            "E_sum_W2": json_value(r.E_sum_W2, k), **r.cli_json(k), "seconds": f"{r.seconds:.2f}"}
+    if args.lam is not None:
+        out["lambda"] = str(args.lam)
+    emit(out, args.json, title="exact finite-n attention weights and output")
+    return 0
+
+
+def _run_keys(args, k) -> int:
+    """``--keys SPEC --output``: numerics.laws.key_law_output (its range checked before any integral)."""
+    import mpmath
+
+    from attnlimits.numerics.laws import key_law_output as KL
+    from attnlimits.numerics.results import json_value
+    from attnlimits.theory.validation import InputError, to_mpf
+
+    if not args.output:
+        raise InputError("--keys needs --output")
+    law = KL.parse_key_law(args.keys)
+    if args.d is not None and args.d != law.d:
+        raise InputError(f"--d {args.d} differs from the dimension {law.d} of --keys {args.keys}")
+    beta = args.beta
+    if beta is None:   # lambda on the law's own critical scale (kappa n)^(1/alpha)
+        with mpmath.workdps(k + 40 + len(str(args.n))):
+            lk, al = law.log_kappa_alpha()
+            beta = mpmath.nstr(to_mpf(args.lam) * mpmath.exp((lk + mpmath.log(args.n)) / al), k + 30)
+    KL.check_key_law_range(args.n, law, beta, k)
+    r = KL.key_law_output(args.n, law, beta, k)
+    out = {"n": str(args.n), "law": law.spec, "d": str(law.d), "beta": json_value(r.beta, k),
+           "E_W1": json_value(r.E_W1, k), "E_sum_W2": json_value(r.E_sum_W2, k), **r.cli_json(k),
+           "seconds": f"{r.seconds:.2f}"}
     if args.lam is not None:
         out["lambda"] = str(args.lam)
     emit(out, args.json, title="exact finite-n attention weights and output")

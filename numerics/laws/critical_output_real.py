@@ -8,7 +8,7 @@ With c = λx and the v-points of docs/critical_output.md §1 (intensity ρ(v) = 
 
     P(N ≤ x) = P(Z_far ≤ Y) = ∫_{(0, ∞)} G(y) dF_Y(y),        G(y) = P(Z_far ≤ y).                (9.2)
 
-Both distribution functions solve the Volterra equation (9.1) of ``numerics.laws.positive_id``; (9.2) is a
+Both distribution functions solve the Volterra equation (9.1) of ``numerics.quadrature.positive_id``; (9.2) is a
 Gauss–Legendre sum over the union of their panels. No transform is inverted: the scale singularity of Z at 0
 that stops the inversion routes for d = 2, 3 at λ of order one (docs/critical_output.md §8) is the singular start
 G(y) ~ y^θ of a distribution function, which graded panels resolve. Double precision: two passes (degree 20,
@@ -22,7 +22,8 @@ import math
 import numpy as np
 from scipy.special import lambertw
 
-from attnlimits.numerics.laws.positive_id import JumpMap, chernoff_upper, graded_breaks, solve_cdf
+from attnlimits.numerics.quadrature.positive_id import JumpMap, chernoff_upper, graded_breaks, solve_cdf
+from attnlimits.theory.validation import InputError, positive_real, real
 
 __all__ = ["MAX_DIGITS", "PASSES", "far_cdf", "near_cdf", "real_space_cdf", "real_space_output"]
 
@@ -45,13 +46,14 @@ def _rho(alpha: float, lam: float):
 
 def far_cdf(alpha: float, lam: float, c: float, p: int = 20, level: int = 3, seed_rel: float = 1e-40):
     """G, the distribution function of Z_far = Σ_{v_j > c} e^{−v_j}(v_j − c) (no atom; seed below J_max seed_rel),
-    a :class:`~attnlimits.numerics.laws.positive_id.PanelFunction`. Its Laplace transform is
+    a :class:`~attnlimits.numerics.quadrature.positive_id.PanelFunction`. Its Laplace transform is
     exp(−∫_c^∞ ρ (1 − e^{−s e^{−v}(v − c)}) dv) (docs/critical_output.md §9.3).
 
     >>> G = far_cdf(1.0, 1.0, 1.2)
     >>> float(G(G.breaks[-1:])[0]), float(G(G.breaks[:1])[0]) < 1e-20
     (1.0, True)
     """
+    alpha, lam, c = _floats(alpha, lam, c, "c")
     rho = _rho(alpha, lam)
     jmax = math.exp(-c - 1)
     ylo = jmax * seed_rel
@@ -86,14 +88,16 @@ def far_cdf(alpha: float, lam: float, c: float, p: int = 20, level: int = 3, see
     return solve_cdf(jm, br, p=p, level=level, seed=max(theta, 1e-3), kinks=strong)
 
 
-def near_cdf(alpha: float, lam: float, c: float, x: float, p: int = 20, level: int = 3):
-    """F_Y, the distribution function of Y = Σ_{v_j < c} e^{−v_j}(c − v_j) (atom e^{−x^α} at 0, c = λx), a
-    :class:`~attnlimits.numerics.laws.positive_id.PanelFunction` (docs/critical_output.md §9).
+def near_cdf(alpha: float, lam: float, x: float, p: int = 20, level: int = 3):
+    """F_Y, the distribution function of Y = Σ_{v_j < c} e^{−v_j}(c − v_j) (c = λx; atom e^{−x^α} at 0), a
+    :class:`~attnlimits.numerics.quadrature.positive_id.PanelFunction` (docs/critical_output.md §9).
 
-    >>> F = near_cdf(1.0, 1.0, 1.2, 1.2)
+    >>> F = near_cdf(1.0, 1.0, 1.2)
     >>> round(float(F(F.breaks[:1])[0]), 15) == round(math.exp(-1.2), 15)
     True
     """
+    alpha, lam, x = _floats(alpha, lam, x)
+    c = lam * x
     rho = _rho(alpha, lam)
     ec = math.exp(c)
 
@@ -109,17 +113,36 @@ def near_cdf(alpha: float, lam: float, c: float, x: float, p: int = 20, level: i
     return solve_cdf(jm, br, p=p, level=level, atom=math.exp(-x ** alpha), kinks=kinks)
 
 
-def real_space_cdf(alpha: float, lam: float, x: float, *, p: int = 20, level: int = 3, seed_rel: float = 1e-40) -> float:
+def _floats(alpha, lam, x, name="x"):
+    """(α, λ, x) as doubles, checked: 2α a positive integer ≤ 128, λ in [0.05, 20], 0 ≤ x, λx ≤ 60 (or c > 0,
+    c ≤ 60 when ``name`` is "c")."""
+    a = float(positive_real(alpha, "alpha"))
+    if 2 * a != int(2 * a) or a > 64:
+        raise InputError(f"alpha = {alpha}: the real-space route takes alpha = (d-1)/2 with 2 <= d <= 129")
+    la = float(positive_real(lam, "lambda"))
+    if not 0.05 <= la <= 20:
+        raise InputError(f"lambda = {lam} is beyond the range 0.05 <= lambda <= 20 of the real-space route "
+                         "(docs/critical_output.md §9.3)")
+    xv = float(real(x, name, low=0)) if name == "x" else float(positive_real(x, name))
+    c = la * xv if name == "x" else xv
+    if c > 60:
+        raise InputError(f"{name} = {x}: c = lambda x = {c:.6g} is beyond 60 (the jumps e^(-v)(v - c) near the "
+                         "point c + 1 fall below 1e-26; docs/critical_output.md §9.3)")
+    return a, la, xv
+
+
+def real_space_cdf(alpha, lam, x, *, p: int = 20, level: int = 3, seed_rel: float = 1e-40) -> float:
     """P(N ≤ x) by (9.2) in one pass (double precision). d = 3, λ = 1: the median of N is near 1.2:
 
     >>> round(real_space_cdf(1.0, 1.0, 1.2), 9)
     0.499083084
     """
+    alpha, lam, x = _floats(alpha, lam, x)
     if x <= 0:
         return 0.0
     c = lam * x
     G = far_cdf(alpha, lam, c, p, level, seed_rel)
-    FY = near_cdf(alpha, lam, c, x, p, level)
+    FY = near_cdf(alpha, lam, x, p, level)
     q = FY.derivative()
     ys = sorted(set(FY.breaks.tolist()) | {b for b in G.breaks.tolist() if b < FY.breaks[-1]} | {0.0})
     xg, wg = np.polynomial.legendre.leggauss(30)
@@ -138,5 +161,6 @@ def real_space_output(alpha: float, lam: float, x: float) -> tuple[float, float]
     >>> round(v, 9), e < 1e-10
     (0.499083084, True)
     """
+    alpha, lam, x = _floats(alpha, lam, x)
     vals = [real_space_cdf(alpha, lam, x, p=p, level=lv, seed_rel=s) for p, lv, s in PASSES]
     return vals[-1], abs(vals[-1] - vals[0])

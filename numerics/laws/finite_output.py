@@ -10,8 +10,8 @@ in the notation of ``numerics.quadrature.campbell``) turn every functional into 
     E⟨q, y⟩        = ∫ (M_1 − M_v/β) L^{n−1} dt,                          L = 1 − Φ/n = E e^{−tY},
     Var⟨q, y⟩      = ∫ t [M_{(D−c)² e^{−2v}} L^{n−1} + (1 − 1/n) M_{(D−c)e^{−v}}² L^{n−2}] dt − (E Σ w D − c)²,
     E|P_⊥ y|²      = ∫ t M_{D(2−D) e^{−2v}} L^{n−1} dt,
-    E H            = β E Σ w D + E log T,   H = −Σ w log w,
-    E log T        = log E T + ∫ (k(t) − L^n) dt/t − log m + ψ(m),    k(t) = (1 + t E T/m)^{−m},
+    E H            = ∫ [t (M_v − κ M_1) L^{n−1} + k(t) − L^n] dt/t − log m + ψ(m),   H = −Σ w log w,
+    E log T        = E H − β E Σ w D,    k(t) = (1 + t e^{−κ}/m)^{−m}  (any κ: ∫ t M_1 L^{n−1} dt/t = E Σ w = 1),
     E W_(k)        = ∫ ∫ ρ_n e^{−v} e^{−te^{−v}} C(n−1, k−1) (A/n)^{k−1} (1 − (Φ + A)/n)^{n−k} dv dt,
 
 with D = v/β, c = E Σ w D (the variance is centred there, so its outer integrand is positive and n = 10^18
@@ -34,7 +34,7 @@ from flint import arb
 
 from attnlimits.numerics.precision import arb_digits, precise, working_digits
 from attnlimits.numerics.quadrature.campbell import FiniteIntensity, sweep
-from attnlimits.numerics.quadrature.double_exponential import de_integrate_split, outer_log_integral
+from attnlimits.numerics.quadrature.double_exponential import de_integrate, de_integrate_split, outer_log_integral
 from attnlimits.numerics.quadrature.gauss_panels import to_mpf as arb_to_mpf
 from attnlimits.numerics.results import Result, json_value
 from attnlimits.numerics.special.incomplete_gamma import ein, lower_gamma_2
@@ -230,11 +230,31 @@ def _edge_matters(n: int, d: int, beta: float, bits: int) -> bool:
     return p > 0 and n * math.log(p) > -bits * math.log(2)
 
 
-def _outer_rule(model, keys, n, b, logET):
-    """The outer integral ∫ f(s) ds, s = log t, as a function of (integrand, digits): centred at −log E T, cut
-    where every integrand is below the working precision, split at 2β deep in the supercritical regime with few
-    keys (the plan of docs/mathematics.md §8.2)."""
+#: The peak-centred outer rule is used when the unit-scale bend of the integrand at log t ≈ the peak of ρ e^{−v}
+#: carries less than 10^{−(digits − PEAK_SLACK)} of it (it lies e^{peak + log E T} below the linear regime there).
+PEAK_SLACK = 3
+
+
+def _outer_rule(model, keys, n, b, logET, digits):
+    """(integrate, kc): the outer integral ∫ f(s) ds, s = log t, as a function of (integrand, digits), and the
+    centre kc = −log K of the Frullani kernel of E log T (docs/output.md §2).
+
+    The integrand ≈ the law of −log T (smoothed on the unit scale by t T e^{−tT}) times the functional: it grows
+    like t E T = e^{s + log E T} up to the peak p of ρ e^{−v}, where it bends on the scale of ρ e^{−v}, then
+    follows the law of −log T up to its mode and falls like e^{−Φ(t)} past it. Below −log E T − (prec ln 2 + 20)
+    and above the v where the mass of ρ reaches prec ln 2 + 25 it is below the working precision. Two shapes:
+
+    - subcritical to moderately supercritical (T near E T, or the bend near the mode): centred at c = −log E T
+      (sinh map, split at 2β deep in the supercritical regime with few keys: docs/mathematics.md §8.2);
+    - deep supercritical with many keys (λ ~ 100 at d ≥ 64, n = 10^12): −log T ≈ v_(1), the nearest key, whose
+      law peaks at s* = the v with mass(v) = 1 with width σ = 1/ρ(s*) while the bend at p lies e^{p − c} below
+      the peak, beyond the digits asked: one sinh map centred at s* with scales σ resolves the mode in
+      138–238 nodes where the rule centred at c, 14–50 units away, needed 512–1088;
+    - in between (the mode of −log T far above c and wider than 4, the bend too heavy for the rule at s*: d = 16,
+      λ = 100): centred at c with the right-hand scale widened to σ.
+    """
     c = -logET
+    cf = float(c)
     bits = mpmath.mp.prec
     lo = c - (bits * math.log(2) + 20)
     need = bits * math.log(2) + 25
@@ -243,12 +263,35 @@ def _outer_rule(model, keys, n, b, logET):
         hi = arb_to_mpf(model.mass_inverse(arb(need))) + c0 + 6
     else:
         hi = 2 * b + mpmath.log(need) + 6
-    # the Frullani kernel (1 + t E T/m)^{−m} of E log T is below 10^{−dps−5} from c + log m + (dps + 5) ln 10/m on
-    hi = max(hi, c + 10, c + math.log(KERNEL_M) + (mpmath.mp.dps + 5) * math.log(10) / KERNEL_M)
+    edge = hi > 2 * b and keys.edge_matters(n, float(b), bits)
+    s1 = model.mass_inverse_float(1.0)
+    dl = 1e-4 * max(1.0, s1)
+    dm = model.mass_float(s1 + dl) - model.mass_float(s1 - dl)
+    sig = 2 * dl / dm if dm > 0 else math.inf
+    peak = (not edge and math.isfinite(sig) and s1 - cf >= 3 * max(sig, 1.0)
+            and model.peak() - cf < -(digits - PEAK_SLACK) * math.log(10))
+    kc = mpmath.mpf(s1) if peak else c
+    # the Frullani kernel (1 + t K/m)^{−m} is below 10^{−dps−5} from kc + log m + (dps + 5) ln 10/m on
+    hi = max(hi, c + 10, kc + math.log(KERNEL_M) + (mpmath.mp.dps + 5) * math.log(10) / KERNEL_M)
+    if peak:
+        a = max(sig, 1.0)
+        xl = mpmath.log(2 * (kc - lo) / a + 1)
+        xr = mpmath.log(2 * (hi - kc) / a + 1)
+        return (lambda f, dg: de_integrate(f, center=kc, a_left=a, a_right=a, x_left=xl, x_right=xr,
+                                           digits=dg)), kc
     if hi - c > 3 * (c - lo):
-        centers = [c] + ([2 * b] if hi > 2 * b and keys.edge_matters(n, float(b), bits) else [])
-        return lambda f, dg: de_integrate_split(f, centers=centers, lo=lo, hi=hi, digits=dg)
-    return lambda f, dg: outer_log_integral(f, c, lo, hi, dg)
+        centers = [c] + ([2 * b] if edge else [])
+        return (lambda f, dg: de_integrate_split(f, centers=centers, lo=lo, hi=hi, digits=dg)), kc
+    if math.isfinite(sig) and s1 - cf >= 3 * max(sig, 1.0) and sig > 4:
+        # the mode of −log T lies well above c but the bend at p weighs too much for the rule centred at s*: the
+        # sinh map of outer_log_integral with its right-hand scale widened to σ, the width of that mode
+        # (n = 10^12, d = 16, λ = 100: 489 nodes instead of 567)
+        aL = 2 * max(1, min(2, (c - lo) / 60))
+        xl = mpmath.log(2 * (c - lo) / aL + 1)
+        xr = mpmath.log(2 * (hi - c) / sig + 1)
+        return (lambda f, dg: de_integrate(f, center=c, a_left=aL, a_right=sig, x_left=xl, x_right=xr,
+                                           digits=dg)), kc
+    return (lambda f, dg: outer_log_integral(f, c, lo, hi, dg)), kc
 
 
 def _one_key(d, b, k_max):
@@ -269,7 +312,7 @@ def exact_output(n, d, beta, digits: int = 15, *, k_max: int = K_MAX, variance: 
     (:func:`check_output_range` refuses the rest at once); ``digits`` significant digits of every field (E_inner: of
     E⟨q, y⟩ itself, however small β makes it; E_entropy: of E H, however deep the supercritical regime
     makes its two terms cancel). ``variance=False`` skips the second outer pass (Var_inner is None);
-    ``entropy=False`` skips the extra pass that deep supercritical E H may need (E_entropy, E_log_T are None).
+    ``entropy=False`` leaves out the integrand of E H (E_entropy, E_log_T are None).
     Returns an :class:`OutputFunctionals`. n = 10^12, d ≤ 256, 15 digits: docs/output.md §2 gives the timings.
 
     Two keys at d = 3: E⟨q, y⟩ = E (X_1 e^{βX_1} + X_2 e^{βX_2})/(e^{βX_1} + e^{βX_2}), X_i uniform on [−1, 1]:
@@ -308,22 +351,13 @@ def output_from_keys(keys, n: int, beta, digits: int = 15, *, k_max: int = K_MAX
     # centred variance cancels ~log10 n digits inside M_{(D−c)e^{−v}}; small β: E⟨q, y⟩ ≈ β(1 − 1/n)/d is the
     # difference of M_1 and M_v/β, which cancel in log10(d/β) digits
     guard = int(math.log10(n)) + 5 + max(0, int(math.ceil(math.log10(max(1.0, keys.small_beta_scale / float(b))))))
-    vals, nodes, err = _panel_route(keys, n, beta, digits, guard, k_max, n_nodes, variance=variance)
-    H = vals["E_entropy"]
-    big = max(abs(vals["E_sum_Wv"]), abs(vals["E_log_T"]))
-    if not entropy:
-        vals.update(E_entropy=None, E_log_T=None)
-    elif H != 0 and big > 10 * abs(H):
-        # deep supercritical: E Σ w v ≈ −E log T ≈ β D_(1), E H → 0; redo the two at the digits they lose
-        lost = int(math.ceil(float(mpmath.log10(big / abs(H))))) + 1
-        v2, nodes2, err2 = _panel_route(keys, n, beta, digits + lost, guard + lost, 0, n_nodes, only_entropy=True)
-        vals.update({k: v2[k] for k in ("E_entropy", "E_log_T")})
-        nodes, err = max(nodes, nodes2), max(err, err2)
+    vals, nodes, err = _panel_route(keys, n, beta, digits, guard, k_max, n_nodes, variance=variance,
+                                    entropy=entropy)
     return OutputFunctionals(**vals, n=n, d=d, beta=b, outer_nodes=nodes, outer_error=err,
                              seconds=time.perf_counter() - t0)
 
 
-def _panel_route(keys, n, beta, digits, guard, k_max, n_nodes, only_entropy=False, variance=True):
+def _panel_route(keys, n, beta, digits, guard, k_max, n_nodes, variance=True, entropy=True):
     """The outer integrals of :func:`exact_output` (two passes: the variance is centred at the first pass's
     E Σ w D). Returns (values, outer nodes, outer error)."""
     with working_digits(digits + guard), arb_digits(digits + guard):
@@ -331,7 +365,6 @@ def _panel_route(keys, n, beta, digits, guard, k_max, n_nodes, only_entropy=Fals
         ba = arb(b)
         model = keys.model(n, ba)
         logET = keys.log_mean_T(n, b)
-        ET = arb(mpmath.exp(logET))
         memo = {}
 
         def inner(s):
@@ -352,29 +385,36 @@ def _panel_route(keys, n, beta, digits, guard, k_max, n_nodes, only_entropy=Fals
         def first(s):
             r = inner(s)
             tt, L1 = r["t"], r["L1"]
-            # Frullani with the kernel k(t) = (1 + tET/m)^{−m}: ∫ (k − e^{−tT}) dt/t = log(T/ET) + log m − ψ(m); k
-            # matches L^n = E e^{−tT} to first order at t → 0 and falls with a slope of at most m in log t (e^{−tET}
-            # falls double-exponentially past −log ET, which the outer rule resolves slowly when it is split)
-            lgT = (1 + tt * ET / KERNEL_M) ** (-KERNEL_M) - r["Ln"]
-            out = [tt * r["Mv"] / ba * L1, lgT]
-            if not only_entropy:
-                out += [tt * (r["M1"] - r["Mv"] / ba) * L1, tt * tt * r["M2"] * L1,
-                        tt * tt * (2 * r["Mve2"] / ba - r["Mv2e2"] / (ba * ba)) * L1]
-                out += [tt * Ik for Ik in r["I"]]
+            out = [tt * r["Mv"] / ba * L1, tt * (r["M1"] - r["Mv"] / ba) * L1, tt * tt * r["M2"] * L1,
+                   tt * tt * (2 * r["Mve2"] / ba - r["Mv2e2"] / (ba * ba)) * L1]
+            out += [tt * Ik for Ik in r["I"]]
+            if entropy:
+                # E H = E Σ w v + E log T as one integrand. Frullani with the kernel k(t) = (1 + tK/m)^{−m}:
+                # ∫ (k − e^{−tT}) dt/t = log(T/K) + log m − ψ(m); k falls with a slope of at most m in log t
+                # past log t = kc = −log K, the centre of the outer rule. The −kc = −kc ∫ t M_1 L^{n−1} dt/t
+                # (E Σ w = 1) is taken inside: deep in the supercritical regime E Σ w v ≈ −E log T ≈ β D_(1)
+                # while E H → 0, and the integrand of E Σ w (v − kc) + ∫ (k − L^n) dt/t is small where they cancel,
+                # so the stopping rule settles E H to its own digits in this one pass
+                out.append(tt * (r["Mv"] - kca * r["M1"]) * L1 + (1 + tt * K / KERNEL_M) ** (-KERNEL_M) - r["Ln"])
             return [arb_to_mpf(y) for y in out]
 
-        integrate = _outer_rule(model, keys, n, b, logET)
-        r1 = integrate(first, digits + 2)
+        integrate, kc = _outer_rule(model, keys, n, b, logET, digits)
+        kca = arb(kc)
+        K = (-kca).exp()
+        # the stopping rule's predicted error is below 10^{−digits−2} (docs/output.md §2: the fields then agree with
+        # 20-digit values to 19 digits or more)
+        r1 = integrate(first, digits)
         v = r1.value
         gap = v[0]
-        logT = logET + v[1] - (mpmath.log(KERNEL_M) - mpmath.digamma(KERNEL_M))
-        out = {"E_gap": gap, "E_sum_Wv": b * gap, "E_log_T": logT, "E_entropy": b * gap + logT}
-        nodes, err = r1.nodes, r1.error
-        if only_entropy:
-            return out, nodes, err
-        out.update(E_inner=v[2], E_sum_W2=v[3], E_perp2=v[4])
+        out = {"E_gap": gap, "E_sum_Wv": b * gap, "E_inner": v[1], "E_sum_W2": v[2], "E_perp2": v[3]}
         if k_max:
-            out.update(E_W=tuple(v[5:5 + k_max]), E_W1=v[5])
+            out.update(E_W=tuple(v[4:4 + k_max]), E_W1=v[4])
+        if entropy:
+            H = v[-1] - (mpmath.log(KERNEL_M) - mpmath.digamma(KERNEL_M))
+            out.update(E_entropy=H, E_log_T=H - b * gap)
+        else:
+            out.update(E_entropy=None, E_log_T=None)
+        nodes, err = r1.nodes, r1.error
         if not variance:
             return out, nodes, err
         c = arb(gap)
@@ -390,7 +430,7 @@ def _panel_route(keys, n, beta, digits, guard, k_max, n_nodes, only_entropy=Fals
             return [arb_to_mpf(tt * tt * (sq * r["L1"] + frac * dev * dev * r["L2"])),
                     arb_to_mpf(tt * r["Mv"] / ba * r["L1"])]
 
-        r2 = integrate(second, digits + 2)
+        r2 = integrate(second, digits)
         m2, gap2 = r2.value
         e = gap2 - gap
         out["Var_inner"] = m2 - e * e

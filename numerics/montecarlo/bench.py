@@ -21,6 +21,9 @@ Figures:
 - peak resident memory of one exact replicate at n = 10^8, d = 3, measured in a fresh subprocess
   (VmHWM of /proc/self/status, else ``ru_maxrss``), next to the same subprocess's peak before the run
   (the interpreter and numpy), and the peak of the allocations traced by ``tracemalloc`` during the run.
+- the exact finite-n output (``numerics.laws.finite_output.exact_output``, every field, 15 digits) at
+  n = 10^12: CPU seconds of one call at d = 3 and 256, lambda = 1 and 100 (docs/output.md §2); with ``quick``
+  only d = 256, lambda = 100 (about 3 s).
 """
 from __future__ import annotations
 
@@ -155,6 +158,9 @@ class BenchReport(Result):
     - memory of one exact replicate at ``n_peak`` keys, in a fresh process: ``peak_mb`` (peak resident MB),
       ``peak_mb_baseline`` (the same process's peak before the run), ``traced_mb`` (peak of the allocations traced
       by tracemalloc); ``peak_mb_1e8``: ``peak_mb`` again when n_peak = 10^8 (full run; None with ``quick``);
+    - ``output_s_d<d>_lam<l>``: CPU seconds of ``exact_output(10**12, d, beta, 15)`` at beta = l (kappa_d n)^{2/(d-1)},
+      (d, l) in (3, 1), (3, 100), (256, 1), (256, 100) (None with ``quick`` except d = 256, lambda = 100) and
+      ``output_nodes_d<d>_lam<l>``, its outer nodes;
     - ``seconds``: wall-clock time of the whole benchmark.
     """
 
@@ -194,17 +200,48 @@ class BenchReport(Result):
     traced_mb: float
     n_peak: int
     peak_mb_1e8: float | None
+    output_s_d3_lam1: float | None
+    output_nodes_d3_lam1: int | None
+    output_s_d3_lam100: float | None
+    output_nodes_d3_lam100: int | None
+    output_s_d256_lam1: float | None
+    output_nodes_d256_lam1: int | None
+    output_s_d256_lam100: float | None
+    output_nodes_d256_lam100: int | None
     seconds: float
 
 
+#: (d, lambda) of the exact-output timings at n = 10^12 (the cheapest, used alone with ``quick``, last).
+OUTPUT_CASES = ((3, 1), (3, 100), (256, 1), (256, 100))
+
+
+def _output_timings(quick: bool) -> dict:
+    """CPU seconds and outer nodes of ``exact_output(10**12, d, beta, 15)`` per case of :data:`OUTPUT_CASES`."""
+    from attnlimits.numerics.laws.finite_n import beta_from_lambda
+    from attnlimits.numerics.laws.finite_output import exact_output
+
+    out = {}
+    for d, lam in OUTPUT_CASES:
+        secs = nodes = None
+        if not quick or (d, lam) == OUTPUT_CASES[-1]:
+            beta = beta_from_lambda(10 ** 12, d, lam, 20)
+            t = time.thread_time()
+            r = exact_output(10 ** 12, d, beta, 15)
+            secs, nodes = time.thread_time() - t, r.outer_nodes
+        out[f"output_s_d{d}_lam{lam}"] = secs
+        out[f"output_nodes_d{d}_lam{lam}"] = nodes
+    return out
+
+
 def run_bench(quick: bool = False, seed: int = 0) -> BenchReport:
-    """Run every measurement (about 10 s with ``quick``, a minute without); see :class:`BenchReport`."""
+    """Run every measurement (about 10 s with ``quick``, a minute without; the exact-output timings add about
+    3 s and 15 s of those); see :class:`BenchReport`."""
     rng = np.random.default_rng(whole(seed, "seed", low=0))
     t0 = time.perf_counter()
     sizes = {3: 100_000 if quick else 1_000_000, 128: 5_000 if quick else 100_000, 1024: 1_500 if quick else 30_000}
     rounds = 5 if quick else 7
     res: dict = {}
-    steps = progress(total=6, desc="bench", unit="step")
+    steps = progress(total=7, desc="bench", unit="step")
     for d, n in sizes.items():
         beta = critical_beta(n, d)
         exact_replicate(n, d, beta, 5, rng)  # warm-up: imports, first allocations
@@ -239,6 +276,8 @@ def run_bench(quick: bool = False, seed: int = 0) -> BenchReport:
     npk = 10**7 if quick else 10**8
     peak, base, traced = _peak_mb(npk, critical_beta(npk, 3))
     res.update(peak_mb=peak, peak_mb_baseline=base, traced_mb=traced, n_peak=npk, peak_mb_1e8=None if quick else peak)
+    steps.update(1)
+    res.update(_output_timings(quick))
     steps.update(1)
     steps.close()
     return BenchReport(**res, seconds=time.perf_counter() - t0)

@@ -311,13 +311,25 @@ def _panels(model, t, tail_width=4, steep=RHO_WIDTH, window=None):
     out = []
     if v0 == 0 and alpha_f <= 8:
         s_top = 8 if alpha_f == int(alpha_f) else 16
-        if end_f is not None and end_f <= (s_top / 8) ** 2 + 0.5:
-            out.append(((arb(0), end / 2), ("sq", arb(0), (end / 2).sqrt())))
+        short = end_f is not None and end_f <= (s_top / 8) ** 2 + 0.5
+        cuts = [arb(0), (end / 2).sqrt()] if short else [arb(j) / 8 for j in range(s_top + 1)]
+        first = float(cuts[1].mid())
+        if window is not None and 0 < window[0] and math.sqrt(window[0]) < first:
+            # the step of e^{−A} (the ranks) lies in the first panel (small β, many keys: it sits where about one
+            # key is expected, v ~ 2β n^{−1/α}): geometric panels in s through it, ratio 1 + 1/max(1, α) inside
+            # the window (A ∝ s^{2α} there), 2 below and above, so every panel sees A change by a bounded factor
+            s_lo, s_hi = math.sqrt(window[0]), min(math.sqrt(max(window[1], window[0])), first)
+            fine = []
+            sv = s_lo
+            while sv < first * 0.999:
+                fine.append(sv)
+                sv *= (1 + 1 / max(1.0, alpha_f)) if sv < s_hi else 2.0
+            cuts = [arb(0)] + [arb(x) for x in fine] + cuts[1:]
+        for sa, sb in zip(cuts[:-1], cuts[1:]):
+            out.append(((sa * sa, sb * sb), ("sq", sa, sb)))
+        if short:
             out.append(((end / 2, end), "sq_end"))
             return arb(0), out
-        for j in range(s_top):
-            sa, sb = arb(j) / 8, arb(j + 1) / 8
-            out.append(((sa * sa, sb * sb), ("sq", sa, sb)))
         k = arb(s_top // 8) ** 2
     elif alpha_f > 8:
         # large α: the mass below v_s is negligible; start there (or at v0 if higher)
