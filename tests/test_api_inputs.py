@@ -103,6 +103,13 @@ BASE = {
     "finite_output.nearest_distance_moments": dict(n=10, d=3, digits=6),
     "finite_output.check_output_range": dict(n=10, d=3, beta="2", digits=6),
     "validity.validity": dict(n=10, d=3, beta="2", digits=3),
+    "critical_output.choose_route": dict(alpha="2", lam="1", x="2", digits=8),
+    "critical_output_real.real_space_cdf": dict(alpha="1", lam="1", x="0.01"),
+    "critical_output_real.real_space_output": dict(alpha="1", lam="1", x="0.01"),
+    "critical_output_real.far_cdf": dict(alpha="1", lam="1", c="0.01"),
+    "critical_output_real.near_cdf": dict(alpha="1", lam="1", x="0.01"),
+    "key_law_output.key_law_output": dict(n=10, law="vmf:3,2", beta="2", digits=6),
+    "key_law_output.check_key_law_range": dict(n=10, law="cap:3,1", beta="2", digits=6),
 }
 
 NOT_A_NUMBER = [float("nan"), float("inf"), float("-inf"), "1e400", "-1e400", "1e-400", "abc", "", None,
