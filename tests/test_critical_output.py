@@ -206,7 +206,7 @@ def test_cli_cdf_output_json():
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     (entry,) = out["P_output_le"]
-    assert entry["x"] == "2" and entry["value"].startswith("0.42442230849")
+    assert entry["x"] == "2" and entry["value"].startswith("0.42442230849") and entry["route"] == "gil_pelaez"
 
 
 def test_cli_refusals_one_line():

@@ -147,6 +147,6 @@ def test_auto_route_and_refusals():
         CO.output_cdf(1, 1, 1, digits=12, route="real_space")
     with pytest.raises(InputError, match="0.05 <= lambda <= 20"):
         CO.output_cdf(1, 40, 1, digits=8, route="real_space")
-    with pytest.raises(InputError, match="real-space route answers for 0.05 <= lambda <= 20"):
+    with pytest.raises(InputError, match="real-space route answers for d <= 9, 0.05 <= lambda <= 20"):
         CO.output_cdf(1, 1, 1, digits=12)          # auto: the inversion is out of range, real space at 12 digits too
     assert time.time() - t < 10

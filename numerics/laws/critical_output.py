@@ -277,7 +277,8 @@ def _cutoff(bound, digits: int, what: str) -> tuple[float, object]:
                      "is below 10^-(digits+2) by u = 512 (at 12 digits near the median: d = 3 with lambda <= 0.25, "
                      "d = 4 with lambda <= 0.5, d = 5 with lambda <= 1.25, d = 9 with lambda <= 2; d = 2 never; "
                      "docs/critical_output.md §6; why d = 2 and d = 3 at lambda of order one are out of reach: "
-                     "§8); with digits <= 10 the real-space route answers for 0.05 <= lambda <= 20 (docs/critical_output.md §9)")
+                     "§8); with digits <= 10 (d = 2: <= 6) the real-space route answers for d <= 9, 0.05 <= lambda <= 20 "
+                     "(docs/critical_output.md §9)")
 
 
 def _outer(integrand, U: float, digits: int):
@@ -337,13 +338,20 @@ def check_supported(alpha, lam, x, digits: int = 15, which: str = "output") -> f
 
 
 def _check_real_space(a, la, digits: int) -> None:
-    from attnlimits.numerics.laws.critical_output_real import MAX_DIGITS
+    from attnlimits.numerics.laws.critical_output_real import max_digits
 
     lo, hi = REAL_SPACE_LAMBDA
-    if digits > MAX_DIGITS:
+    most = max_digits(a)
+    if digits > most:
         raise InputError(f"digits = {digits}: the real-space route of the output law works in double precision and "
-                         f"gives at most {MAX_DIGITS} digits (docs/critical_output.md §9); ask for --digits "
-                         f"{MAX_DIGITS} or fewer, or use an inversion route where it is in range (§6)")
+                         f"gives at most {most} digits here (10 for d >= 3, 6 for d = 2; docs/critical_output.md §9); "
+                         f"ask for --digits {most} or fewer, or use an inversion route where it is in range (§6)")
+    from attnlimits.numerics.laws.critical_output_real import ALPHA_MAX as RS_ALPHA_MAX
+
+    if a > RS_ALPHA_MAX:
+        raise InputError(f"d = {int(2 * a) + 1} is beyond the range 2 <= d <= {int(2 * RS_ALPHA_MAX) + 1} of the "
+                         f"real-space route of the output law (docs/critical_output.md §9.3); the inversion routes "
+                         f"answer for larger d where in range (§6)")
     if not lo <= la <= hi:
         raise InputError(f"lambda = {mpmath.nstr(la, 8)} is beyond the range {lo} <= lambda <= {hi} of the real-space "
                          f"route of the output law (its panels grow like 1/lambda, its kinks sharpen with lambda; "
@@ -352,7 +360,7 @@ def _check_real_space(a, la, digits: int) -> None:
 
 def choose_route(alpha, lam, x, digits: int = 15) -> str:
     """The route ``auto`` takes for P(N ≤ x): ``gil_pelaez`` where its cutoff is in range (:func:`check_supported`),
-    else ``real_space`` when ``digits`` ≤ 10 and λ in :data:`REAL_SPACE_LAMBDA`, else InputError at once (one
+    else ``real_space`` when ``digits`` ≤ 10 (d = 2: 6), d ≤ 9 and λ in :data:`REAL_SPACE_LAMBDA`, else InputError at once (one
     line: the supported range, why, what answers). docs/critical_output.md §9.
 
     >>> choose_route(2, 1, 2, 12), choose_route(1, 1, 1, 10)
@@ -393,7 +401,7 @@ def output_cdf(alpha, lam, x, digits: int = 15, route: str = "auto") -> OutputCD
     Re s = σ = 1/(1 + λx) of the Laplace transform E e^{−sZ}: the two share the v-integrals only; ``"first_point"``
     (d = 3 only) integrates P(N' ≤ r) against the density of the first point (docs/critical_output.md §8.3);
     ``"real_space"`` solves for the distribution functions of the two sides of Z in real space and needs no
-    transform (every d ≤ 129, λ in :data:`REAL_SPACE_LAMBDA`, at most 10 digits; docs/critical_output.md §9);
+    transform (d ≤ 9, λ in :data:`REAL_SPACE_LAMBDA`, at most 10 digits, 6 for d = 2; docs/critical_output.md §9);
     ``"auto"`` (the default) takes ``gil_pelaez`` where it is in range, else ``real_space`` (:func:`choose_route`).
     All deliver ``digits`` significant digits: a value below 1/10 is recomputed with as many more digits as it has
     leading zeros (the inversion's error is absolute; the real-space route reports the significant digits its

@@ -25,10 +25,28 @@ from scipy.special import lambertw
 from attnlimits.numerics.quadrature.positive_id import JumpMap, chernoff_upper, graded_breaks, solve_cdf
 from attnlimits.theory.validation import InputError, positive_real, real
 
-__all__ = ["MAX_DIGITS", "PASSES", "far_cdf", "near_cdf", "real_space_cdf", "real_space_output"]
+__all__ = ["ALPHA_MAX", "MAX_DIGITS", "MAX_DIGITS_D2", "PASSES", "max_digits", "far_cdf", "near_cdf", "real_space_cdf", "real_space_output"]
 
 #: Most digits of the route: double precision, and passes that agree to 1e−12 … 1e−11 (docs/critical_output.md §9.3).
 MAX_DIGITS = 10
+
+#: Most digits for d = 2 (α = 1/2): its distribution functions behave like |y − κ|^{1/2} on both sides of each kink
+#: κ, and double precision grades the panels only down to a relative 1e−16 of κ, which leaves about 1e−8
+#: (docs/critical_output.md §9.3).
+MAX_DIGITS_D2 = 6
+
+
+def max_digits(alpha) -> int:
+    """The digits the route offers at α: :data:`MAX_DIGITS_D2` for d = 2, :data:`MAX_DIGITS` otherwise.
+
+    >>> max_digits(0.5), max_digits(1)
+    (6, 10)
+    """
+    return MAX_DIGITS_D2 if float(alpha) < 1 else MAX_DIGITS
+
+#: Largest α (d = 9) of the route: measured to agree with the inversions and its Laplace transforms up to here; at
+#: d = 17 (α = 8, λ = 4) its first pass fails (docs/critical_output.md §9.3).
+ALPHA_MAX = 4
 
 #: The two passes (degree, tanh-sinh level, seed end / J_max).
 PASSES = ((20, 3, 1e-40), (28, 4, 1e-60))
@@ -114,11 +132,13 @@ def near_cdf(alpha: float, lam: float, x: float, p: int = 20, level: int = 3):
 
 
 def _floats(alpha, lam, x, name="x"):
-    """(α, λ, x) as doubles, checked: 2α a positive integer ≤ 128, λ in [0.05, 20], 0 ≤ x, λx ≤ 60 (or c > 0,
+    """(α, λ, x) as doubles, checked: 2α a positive integer, α ≤ :data:`ALPHA_MAX`, λ in [0.05, 20], 0 ≤ x, λx ≤ 60 (or c > 0,
     c ≤ 60 when ``name`` is "c")."""
     a = float(positive_real(alpha, "alpha"))
-    if 2 * a != int(2 * a) or a > 64:
-        raise InputError(f"alpha = {alpha}: the real-space route takes alpha = (d-1)/2 with 2 <= d <= 129")
+    if 2 * a != int(2 * a) or a > ALPHA_MAX:
+        raise InputError(f"alpha = {alpha}: the real-space route takes alpha = (d-1)/2 with 2 <= d <= "
+                         f"{int(2 * ALPHA_MAX) + 1} (measured there; at d = 17 its two passes disagree, "
+                         "docs/critical_output.md §9.3); the inversion routes answer for larger d where in range")
     la = float(positive_real(lam, "lambda"))
     if not 0.05 <= la <= 20:
         raise InputError(f"lambda = {lam} is beyond the range 0.05 <= lambda <= 20 of the real-space route "
