@@ -44,8 +44,9 @@ def max_digits(alpha) -> int:
     """
     return MAX_DIGITS_D2 if float(alpha) < 1 else MAX_DIGITS
 
-#: Largest α (d = 9) of the route: measured to agree with the inversions and its Laplace transforms up to here; at
-#: d = 17 (α = 8, λ = 4) its first pass fails (docs/critical_output.md §9.3).
+#: Largest α (d = 9) of the route: measured to agree with the inversions and its Laplace transforms up to here;
+#: d = 17 (α = 8, λ = 4) agrees with Gil-Pelaez to 1.2e−12 but takes 133 s (12 000 panels of width J_max/2;
+#: docs/critical_output.md §9.3).
 ALPHA_MAX = 4
 
 #: The two passes (degree, tanh-sinh level, seed end / J_max).
@@ -127,8 +128,13 @@ def near_cdf(alpha: float, lam: float, x: float, p: int = 20, level: int = 3):
     kinks = [m * c for m in range(1, int(top / c) + 2)]
     start = min(c * 2.0 ** -30, math.exp(-c) * 1e-6)
     grading = (lambda i: 40 if i < 4 else 12) if alpha <= 1 else (lambda i: 12 if i < 2 else 0)
-    br = [0.0] + graded_breaks(start, kinks, top, first_width=c, grading=grading, fill=c / 4)
-    return solve_cdf(jm, br, p=p, level=level, atom=math.exp(-x ** alpha), kinks=kinks)
+    br = graded_breaks(start, kinks, top, first_width=c, grading=grading, fill=c / 4)
+    if x ** alpha > 50:
+        # the atom e^{−x^α} < 2e−22 is below the route's accuracy, and marching up from it loses every digit (the
+        # values grow by x^α/ln 10 decades): march from a flat seed (F nearly constant below the first panel, as
+        # the jump density is bounded at 0) and normalise at the top, as for Z_far
+        return solve_cdf(jm, br, p=p, level=level, seed=1e-3, kinks=kinks)
+    return solve_cdf(jm, [0.0] + br, p=p, level=level, atom=math.exp(-x ** alpha), kinks=kinks)
 
 
 def _floats(alpha, lam, x, name="x"):
@@ -137,8 +143,8 @@ def _floats(alpha, lam, x, name="x"):
     a = float(positive_real(alpha, "alpha"))
     if 2 * a != int(2 * a) or a > ALPHA_MAX:
         raise InputError(f"alpha = {alpha}: the real-space route takes alpha = (d-1)/2 with 2 <= d <= "
-                         f"{int(2 * ALPHA_MAX) + 1} (measured there; at d = 17 its two passes disagree, "
-                         "docs/critical_output.md §9.3); the inversion routes answer for larger d where in range")
+                         f"{int(2 * ALPHA_MAX) + 1} (measured there; d = 17 takes minutes, docs/critical_output.md "
+                         "§9.3); the inversion routes answer for larger d where in range")
     la = float(positive_real(lam, "lambda"))
     if not 0.05 <= la <= 20:
         raise InputError(f"lambda = {lam} is beyond the range 0.05 <= lambda <= 20 of the real-space route "
