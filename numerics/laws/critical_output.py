@@ -285,6 +285,19 @@ def _outer(integrand, U: float, digits: int):
     return DERule(_HalfLine(U), h0=0.5, arithmetic="arb").integrate(integrand, digits, max_level=8)
 
 
+def _gil_pelaez(law, U: float, digits: int):
+    """∫_0^U Im φ(u)/u du for a law with ``transform`` and ``mean_part`` (§2, §4): the node u = 0 carries the
+    limit Im φ(u)/u → mean_part with the half weight of the even integrand."""
+    g0 = law.mean_part()
+
+    def integrand(s):
+        if s == 0:
+            return g0 / 2
+        return law.transform(acb(s), float(s.mid())).imag / s
+
+    return _outer(integrand, U, digits)
+
+
 def _abs(z) -> mpmath.mpf:
     return mpmath.mpf(abs(z).mid().str(20, radius=False))
 
@@ -463,14 +476,7 @@ def _normal(a, la, xv, digits: int, route: str):
     U = check_supported(a, la, xv, digits)
     model = _Model(a, la, la * xv)
     if route == "gil_pelaez":
-        g0 = model.mean_part()
-
-        def integrand(s):
-            if s == 0:
-                return g0 / 2
-            return model.transform(acb(s), float(s.mid())).imag / s
-
-        res = _outer(integrand, U, digits)
+        res = _gil_pelaez(model, U, digits)
         value = (1 - (-model.Lam_c).exp()) / 2 - res.value / arb.pi()
         sigma = 0.0
     else:
@@ -589,14 +595,7 @@ def _perp_dimension(a) -> int:
 def _projection_cdf(alpha, lam, p, U: float, digits: int):
     """P(Q ≤ p) by Gil-Pelaez (Z_p has no atom): 1/2 − (1/π) ∫ Im φ(u)/u du."""
     proj = _Projection(alpha, lam, p, _perp_dimension(alpha))
-    g0 = proj.mean_part()
-
-    def integrand(s):
-        if s == 0:
-            return g0 / 2
-        return proj.transform(acb(s), float(s.mid())).imag / s
-
-    res = _outer(integrand, U, digits)
+    res = _gil_pelaez(proj, U, digits)
     return arb(1) / 2 - res.value / arb.pi(), res
 
 

@@ -100,21 +100,29 @@ def _normal_quick(ctx):
                  "for d = 3 (lambda = 0.15), d = 5 (lambda = 1) and d = 7 (lambda = 1.5), KS on a grid",
        source=SOURCE, evidence="statistical", quick=False)
 def _normal_full(ctx):
+    ok, fig = _normal_family([(3, 0.15, "0.15", ("6", "6.5", "7", "7.5"), 300, 31, 12),
+                              (5, 1.0, "1", ("1.25", "1.75", "2", "2.25", "2.75"), 300, 32, 12),
+                              (7, 1.5, "1.5", ("1.75", "2", "2.25"), 1000, 33, 12)])
+    return Outcome(ok, "P(N <= x) (12 digits) against 20000 order-statistics replicates per d at "
+                   "n = 1e12; binomial z per point and a grid KS per d, Holm", fig)
+
+
+def _normal_family(cases, reps=20000):
+    """(verdict, figures) of P(N <= x) against ``reps`` order-statistics replicates at n = 1e12 for each case
+    (d, λ, λ as text, xs, keys kept, seed, digits): binomial z per point and a grid KS per d, Holm over all; the
+    truncation δ of the kept keys must stay below 1e−3."""
     comps, figs = [], {}
     delta_max = 0.0
-    for d, lam, lam_s, xs, keys, seed in ((3, 0.15, "0.15", ("6", "6.5", "7", "7.5"), 300, 31),
-                                          (5, 1.0, "1", ("1.25", "1.75", "2", "2.25", "2.75"), 300, 32),
-                                          (7, 1.5, "1.5", ("1.75", "2", "2.25"), 1000, 33)):
-        normal, _, delta = _outputs(d, lam, 20000, seed=seed, keys=keys)
+    for d, lam, lam_s, xs, keys, seed, digits in cases:
+        normal, _, delta = _outputs(d, lam, reps, seed=seed, keys=keys)
         delta_max = max(delta_max, delta)
-        c, f = _law_check(normal, CO.output_cdf, (d - 1) / 2, lam_s, xs, 12, f"d{d}")
+        c, f = _law_check(normal, CO.output_cdf, (d - 1) / 2, lam_s, xs, digits, f"d{d}")
         comps += c
         figs.update(f)
     ok, fig = family_verdict(comps)
     fig.update(figs)
-    fig.update({"n": "1e12", "reps": 20000, "truncation_delta": float(f"{delta_max:.2g}")})
-    return Outcome(ok and delta_max < 1e-3, "P(N <= x) (12 digits) against 20000 order-statistics replicates per d at "
-                   "n = 1e12; binomial z per point and a grid KS per d, Holm", fig)
+    fig.update({"n": "1e12", "reps": reps, "truncation_delta": float(f"{delta_max:.2g}")})
+    return ok and delta_max < 1e-3, fig
 
 
 @claim("P1.output_law.perp_mc",
@@ -178,18 +186,9 @@ def _real_space_routes(ctx):
                  "real-space route reaches, matches order-statistics Monte Carlo at n = 1e12, KS on a grid",
        source=SOURCE, evidence="statistical", quick=False)
 def _real_space_mc(ctx):
-    comps, figs = [], {}
-    delta_max = 0.0
-    for d, xs, seed, digits in ((3, ("0.8", "1.2", "1.6"), 51, 10), (2, ("1.5", "3", "6"), 52, 6)):
-        normal, _, delta = _outputs(d, 1.0, 20000, seed=seed, keys=300)
-        delta_max = max(delta_max, delta)
-        c, f = _law_check(normal, CO.output_cdf, (d - 1) / 2, 1, xs, digits, f"d{d}")
-        comps += c
-        figs.update(f)
-    ok, fig = family_verdict(comps)
-    fig.update(figs)
-    fig.update({"n": "1e12", "reps": 20000, "truncation_delta": float(f"{delta_max:.2g}")})
-    return Outcome(ok and delta_max < 1e-3, "P(N <= x) (real-space route, 10 digits at d = 3, 6 at d = 2) against 20000 order-statistics "
+    ok, fig = _normal_family([(3, 1.0, "1", ("0.8", "1.2", "1.6"), 300, 51, 10),
+                              (2, 1.0, "1", ("1.5", "3", "6"), 300, 52, 6)])
+    return Outcome(ok, "P(N <= x) (real-space route, 10 digits at d = 3, 6 at d = 2) against 20000 order-statistics "
                    "replicates per d at n = 1e12; binomial z per point and a grid KS per d, Holm", fig)
 
 
