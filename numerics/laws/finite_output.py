@@ -41,7 +41,7 @@ from attnlimits.numerics.special.incomplete_gamma import ein, lower_gamma_2
 from attnlimits.theory.validation import InputError, count, dimension, integer, positive_real, to_mpf
 
 __all__ = ["OutputFunctionals", "exact_output", "exact_output_d3", "nearest_distance_moments", "check_output_range",
-           "UniformKeys", "output_from_keys", "MAX_KEYS", "MAX_DIMENSION", "MAX_OUTPUT_DIGITS", "MAX_LAMBDA", "MAX_BETA", "K_MAX"]
+           "UniformKeys", "output_from_keys", "check_beta_digits", "MAX_KEYS", "MAX_DIMENSION", "MAX_OUTPUT_DIGITS", "MAX_LAMBDA", "MAX_BETA", "K_MAX"]
 
 #: Largest n: the powers (1 − x)^{n−1} need log10 n guard digits; 10^18 keys cost 12 more digits than 10^6.
 MAX_KEYS = 10 ** 18
@@ -158,6 +158,17 @@ def check_output_range(n, d, beta, digits=15) -> None:
     n = _check_n(n)
     d = _check_d(d)
     beta = positive_real(beta, "beta")
+    check_beta_digits(n, beta, digits, lambda: (log_kappa_value(d, 30), mpmath.mpf(d - 1) / 2),
+                      "(kappa_d n)^(2/(d-1))")
+
+
+def check_beta_digits(n: int, beta, digits, log_kappa_alpha, scale: str) -> None:
+    """The refusals every key law of the exact finite-n output shares (docs/output.md §2): digits ≤ 30, and for
+    n ≥ 2 β ≤ 10^14 and λ = β/(κ n)^{1/α} ≤ 100, with (log κ, α) from ``log_kappa_alpha()`` (called only when
+    needed) and ``scale`` naming the critical scale in the message.
+
+    >>> check_beta_digits(10, 2, 15, lambda: (mpmath.log(0.5), mpmath.mpf(1)), "(kappa n)^(1/alpha)")
+    """
     digits = integer(digits, "digits", low=1)
     if digits > MAX_OUTPUT_DIGITS:
         raise InputError(f"digits = {digits} is beyond the supported range of the exact finite-n output: at most "
@@ -171,12 +182,12 @@ def check_output_range(n, d, beta, digits=15) -> None:
             raise InputError(f"beta = {beta} is beyond the supported range beta <= 1e14 of the exact finite-n output "
                              f"(the inner panels are placed in double precision along [0, 2 beta]); the collapse "
                              f"on the nearest key describes it: attnlimits law supercritical")
-        alpha = mpmath.mpf(d - 1) / 2
-        lam = b / mpmath.exp((log_kappa_value(d, 30) + mpmath.log(n)) / alpha)
-        # a λ typed as 100 comes back from β = λ (κ_d n)^{1/α} within rounding of 100: not refused
+        log_kappa, alpha = log_kappa_alpha()
+        lam = b / mpmath.exp((log_kappa + mpmath.log(n)) / alpha)
+        # a λ typed as 100 comes back from β = λ (κ n)^{1/α} within rounding of 100: not refused
         if lam > MAX_LAMBDA * (1 + mpmath.mpf(10) ** -12):
             raise InputError(f"beta = {beta} is lambda = {float(lam):.6g} times the critical scale "
-                             f"(kappa_d n)^(2/(d-1)): beyond the supported lambda <= {MAX_LAMBDA} of the exact "
+                             f"{scale}: beyond the supported lambda <= {MAX_LAMBDA} of the exact "
                              f"finite-n output (deep supercritical, its outer integral spreads up to log t = 2 beta "
                              f"and the time grows with lambda); there the output collapses on the nearest key "
                              f"(attnlimits law supercritical), and law finite without --output gives E_W1, E_sum_W2")

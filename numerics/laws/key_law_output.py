@@ -25,9 +25,9 @@ import mpmath
 import numpy as np
 from flint import arb, ctx
 
-from attnlimits.numerics.laws.finite_output import (MAX_BETA, MAX_DIMENSION, MAX_KEYS, MAX_LAMBDA, MAX_OUTPUT_DIGITS,
-                                                    K_MAX, OutputFunctionals, UniformKeys, check_output_range,
-                                                    exact_output, output_from_keys)
+from attnlimits.numerics.laws.finite_output import (K_MAX, MAX_DIMENSION, MAX_KEYS, OutputFunctionals,
+                                                    check_beta_digits, check_output_range, exact_output,
+                                                    output_from_keys)
 from attnlimits.numerics.precision import precise
 from attnlimits.numerics.quadrature.campbell import mass_inverse
 from attnlimits.numerics.quadrature.gauss_panels import to_mpf as arb_to_mpf
@@ -678,22 +678,7 @@ def check_key_law_range(n, law, beta, digits=15) -> None:
     if k.kind in ("uniform", "subsphere"):
         check_output_range(n, k.d if k.kind == "uniform" else k.param, beta, digits)
         return
-    if digits > MAX_OUTPUT_DIGITS:
-        raise InputError(f"digits = {digits} is beyond the supported range of the exact finite-n output: at most "
-                         f"{MAX_OUTPUT_DIGITS} digits")
-    if n == 1:
-        return
-    with mpmath.workdps(30):
-        b = to_mpf(beta)
-        if b > MAX_BETA:
-            raise InputError(f"beta = {beta} is beyond the supported range beta <= 1e14 of the exact finite-n output")
-        logk, alpha = k.log_kappa_alpha()
-        lam = b / mpmath.exp((logk + mpmath.log(n)) / alpha)
-        if lam > MAX_LAMBDA * (1 + mpmath.mpf(10) ** -12):
-            raise InputError(f"beta = {beta} is lambda = {float(lam):.6g} times the critical scale "
-                             f"(kappa n)^(1/alpha) of the law {k.spec}: beyond the supported lambda <= {MAX_LAMBDA} "
-                             f"of the exact finite-n output (deep supercritical: the output collapses on the "
-                             f"nearest key)")
+    check_beta_digits(n, beta, digits, k.log_kappa_alpha, f"(kappa n)^(1/alpha) of the law {k.spec}")
 
 
 def _one_key(law: KeyLaw, b, k_max):
